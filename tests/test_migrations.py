@@ -1,0 +1,34 @@
+"""The Alembic migrations are the only source of the schema: they must match the models."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from wikiterritoire import migrate
+from wikiterritoire.db import Base
+
+
+def test_empty_database_upgraded_to_head_matches_the_models(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_migrations_downgrade_to_empty_and_upgrade_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
+    migrate.upgrade(url)
+    command.downgrade(migrate.alembic_config(url), "base")
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    assert {"pages", "revisions", "users", "portals", "links"} <= set(
+        inspect(engine).get_table_names()
+    )
+    engine.dispose()

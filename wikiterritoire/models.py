@@ -1,0 +1,185 @@
+"""The schema, as typed SQLAlchemy 2 models. Alembic migrations are generated from these."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from .db import Base
+
+
+class UTCDateTime(TypeDecorator):
+    """Store naive UTC, hand back aware UTC: SQLite forgets time zones."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+#: Roles from least to most trusted; "reader" is the anonymous visitor and is never stored.
+ROLES = ("reader", "contributor", "confirmed", "mediator", "moderator", "admin")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The pseudonym as typed, shown everywhere.
+    name: Mapped[str] = mapped_column(String(64))
+    #: Case-, accent- and look-alike-folded name; unique so "Anne" and "ânne" cannot coexist.
+    name_key: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="contributor")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Version of the editorial charter this user last accepted.
+    charter_version: Mapped[str | None] = mapped_column(String(32))
+    charter_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    # Flask-Login protocol, kept here so that services need no Flask import.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Portal(Base):
+    __tablename__ = "portals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    #: Markdown introduction shown on the portal page, edited by moderators.
+    description: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(16), default="#2d5f7a")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+page_portals = Table(
+    "page_portals",
+    Base.metadata,
+    Column("page_id", ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True),
+    Column("portal_id", ForeignKey("portals.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Normalized title (NFC, spaces, capital first letter), unique.
+    title: Mapped[str] = mapped_column(String(255), unique=True)
+    #: "description" or "testimony" (first-person, signed by its authors).
+    kind: Mapped[str] = mapped_column(String(32), default="description")
+    latest_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_pages_latest_revision_id_revisions")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: Soft deletion: the page and all its revisions stay in the database.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: "" (anyone registered), "confirmed" or "moderator".
+    protection: Mapped[str] = mapped_column(String(16), default="")
+
+    latest: Mapped["Revision | None"] = relationship(
+        foreign_keys=[latest_revision_id], post_update=True
+    )
+    portals: Mapped[list[Portal]] = relationship(
+        secondary=page_portals, order_by=Portal.position, lazy="selectin"
+    )
+
+
+class Revision(Base):
+    """An immutable version of a page; history is only ever appended to."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (Index("ix_revisions_page_id_id", "page_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    #: Size of the text in UTF-8 bytes, and the change from the parent revision.
+    size: Mapped[int] = mapped_column(Integer)
+    size_delta: Mapped[int] = mapped_column(Integer)
+    sha1: Mapped[str] = mapped_column(String(40))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risk_score: Mapped[int] = mapped_column(Integer, default=0)
+    patrolled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    page: Mapped[Page] = relationship(foreign_keys=[page_id])
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Link(Base):
+    """A wikilink from a page's current revision to a title, existing or not."""
+
+    __tablename__ = "links"
+
+    from_page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    to_title: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
+
+
+class RenderedRevision(Base):
+    """Sanitized HTML of a revision, dropped when a linked title appears or disappears."""
+
+    __tablename__ = "rendered_revisions"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    renderer_version: Mapped[int] = mapped_column(Integer)
+    html: Mapped[str] = mapped_column(Text)
+    toc_html: Mapped[str] = mapped_column(Text, default="")
+
+
+class Event(Base):
+    """The log of actions that are not edits: charter acceptances, protections, blocks…"""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

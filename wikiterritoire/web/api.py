@@ -1,0 +1,250 @@
+"""The JSON API (/api/v1): same services, same permission checks as the web pages."""
+
+from flask import Blueprint, jsonify, request, url_for
+
+from .. import titles
+from ..errors import AuthenticationRequired, EditConflict, InvalidInput
+from ..models import Page, Revision
+from ..services import accounts, pages, portals
+from ..services import search as search_service
+from . import context
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    if header:
+        if not header.startswith("Bearer ") or not accounts.user_for_token(
+            context.db(), header[7:].strip()
+        ):
+            raise AuthenticationRequired("Jeton d'API invalide ou révoqué.")
+        return
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Session-authenticated writes must carry the CSRF token (X-CSRFToken header).
+        from . import csrf
+
+        csrf.protect()
+
+
+@bp.errorhandler(EditConflict)
+def _conflict(exc: EditConflict):
+    d = exc.details
+    response = jsonify(
+        {
+            "error": exc.code,
+            "message": exc.message,
+            "current": {"revision_id": d["current_revision_id"], "markdown": d["current_text"]},
+            "yours": {"base_revision": d["base_revision_id"], "markdown": d["your_text"]},
+        }
+    )
+    response.status_code = 409
+    return response
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Le corps de la requête doit être un objet JSON valide.")
+    return data
+
+
+def _field(data: dict, name: str, kind: type | tuple, required: bool = False, default=None):
+    value = data.get(name, default)
+    if value is None:
+        if required:
+            raise InvalidInput(f"Le champ « {name} » est obligatoire.")
+        return default
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise InvalidInput(f"Le champ « {name} » n'a pas le bon type.")
+    return value
+
+
+def revision_json(rev: Revision, with_text: bool = False) -> dict:
+    data = {
+        "id": rev.id,
+        "page": rev.page.title,
+        "parent_id": rev.parent_id,
+        "author": rev.author.name if rev.author else None,
+        "timestamp": rev.created_at.isoformat(),
+        "summary": rev.summary,
+        "size": rev.size,
+        "size_delta": rev.size_delta,
+        "sha1": rev.sha1,
+        "tags": rev.tags,
+    }
+    if with_text:
+        data["markdown"] = rev.text
+    return data
+
+
+def page_json(page: Page) -> dict:
+    rendered = pages.rendered(context.db(), page.latest)
+    return {
+        "title": page.title,
+        "url": url_for("pages.show", title=titles.to_path(page.title), _external=True),
+        "portals": [p.slug for p in page.portals],
+        "kind": page.kind,
+        "revision_id": page.latest_revision_id,
+        "timestamp": page.latest.created_at.isoformat(),
+        "author": page.latest.author.name if page.latest.author else None,
+        "markdown": page.latest.text,
+        "html": rendered.html,
+    }
+
+
+def _int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise InvalidInput(f"Le paramètre « {name} » doit être un entier positif.")
+    return min(int(raw), maximum)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/pages/<title>")
+def get_page(title: str):
+    return jsonify(page_json(pages.get_page(context.db(), title)))
+
+
+@bp.put("/pages/<title>")
+def put_page(title: str):
+    data = _body()
+    base = data.get("base_revision")
+    if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 0):
+        raise InvalidInput("« base_revision » doit être un numéro de version (entier) ou null.")
+    portal_slugs = _field(data, "portals", list)
+    if portal_slugs is not None and not all(isinstance(s, str) for s in portal_slugs):
+        raise InvalidInput("« portals » doit être une liste d'identifiants de portails.")
+    result = pages.save_edit(
+        context.db(),
+        context.search(),
+        context.user(),
+        title,
+        _field(data, "markdown", str, required=True),
+        summary=_field(data, "summary", str, default=""),
+        base_revision_id=base,
+        portals=portal_slugs,
+        kind=_field(data, "kind", str),
+    )
+    body = {
+        "created": result.created,
+        "changed": result.changed,
+        "page": result.page.title,
+        "revision": revision_json(result.revision),
+    }
+    return jsonify(body), 201 if result.created else 200
+
+
+@bp.get("/pages/<title>/revisions")
+def list_revisions(title: str):
+    session = context.db()
+    page = pages.get_page(session, title)
+    limit, offset = _int_arg("limit", 100, 500), _int_arg("offset", 0, 10**9)
+    return jsonify(
+        {
+            "title": page.title,
+            "total": pages.revision_count(session, page),
+            "revisions": [revision_json(r) for r in pages.history(session, page, limit, offset)],
+        }
+    )
+
+
+@bp.get("/revisions/<revision_id>")
+def get_revision(revision_id: str):
+    return jsonify(revision_json(pages.get_revision(context.db(), revision_id), with_text=True))
+
+
+@bp.post("/pages/<title>/revert")
+def revert(title: str):
+    data = _body()
+    revision_id = data.get("revision_id")
+    if not isinstance(revision_id, int) or isinstance(revision_id, bool):
+        raise InvalidInput("« revision_id » doit être un numéro de version (entier).")
+    result = pages.revert(
+        context.db(),
+        context.search(),
+        context.user(),
+        title,
+        revision_id,
+        _field(data, "summary", str, default=""),
+    )
+    return jsonify(
+        {
+            "changed": result.changed,
+            "page": result.page.title,
+            "revision": revision_json(result.revision),
+        }
+    )
+
+
+@bp.get("/search")
+def search():
+    query = request.args.get("q", "")
+    found = search_service.search(
+        context.db(),
+        context.search(),
+        query,
+        request.args.get("portal") or None,
+        _int_arg("page", 1, 1000) or 1,
+        _int_arg("per_page", 20, 100) or 20,
+    )
+    return jsonify(
+        {
+            "query": query,
+            "total": found.total,
+            "page": found.page,
+            "suggestion": found.suggestion,
+            "results": [
+                {
+                    "title": hit.title,
+                    "url": url_for("pages.show", title=titles.to_path(hit.title), _external=True),
+                    "snippet": hit.snippet_html,
+                    "portals": hit.portals,
+                    "score": round(hit.score, 4),
+                }
+                for hit in found.hits
+            ],
+        }
+    )
+
+
+@bp.get("/recent-changes")
+def recent_changes():
+    revisions = pages.recent_changes(context.db(), limit=_int_arg("limit", 50, 500) or 50)
+    return jsonify({"changes": [revision_json(r) for r in revisions]})
+
+
+@bp.get("/portals")
+def list_portals():
+    return jsonify(
+        {
+            "portals": [
+                {
+                    "slug": p.slug,
+                    "name": p.name,
+                    "description": p.description,
+                    "color": p.color,
+                    "articles": n,
+                    "url": url_for("portals.show", slug=p.slug, _external=True),
+                }
+                for p, n in portals.list_portals(context.db())
+            ]
+        }
+    )
+
+
+@bp.put("/portals/<slug>")
+def update_portal(slug: str):
+    data = _body()
+    portal = portals.update_description(
+        context.db(), context.user(), slug, _field(data, "description", str, required=True)
+    )
+    return jsonify({"slug": portal.slug, "name": portal.name, "description": portal.description})

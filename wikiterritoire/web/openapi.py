@@ -1,0 +1,322 @@
+"""The OpenAPI 3 description of /api/v1, kept beside the views it documents."""
+
+from .. import __name__ as package
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    texts = {
+        400: "Entrée invalide",
+        401: "Authentification requise",
+        403: "Permission refusée",
+        404: "Introuvable",
+        409: "Conflit de modification",
+        413: "Trop volumineux",
+    }
+    return {str(c): _json(_ref("Error"), texts[c]) for c in codes}
+
+
+TITLE = {"name": "title", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "Titre de la page, espaces écrits en soulignés"}  # fmt: skip
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    },
+    "Page": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "url": {"type": "string"},
+            "portals": {"type": "array", "items": {"type": "string"}},
+            "kind": {"type": "string", "enum": ["description", "testimony"]},
+            "revision_id": {"type": "integer"},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "author": {"type": "string", "nullable": True},
+            "markdown": {"type": "string"},
+            "html": {"type": "string"},
+        },
+    },
+    "Revision": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "page": {"type": "string"},
+            "parent_id": {"type": "integer", "nullable": True},
+            "author": {"type": "string", "nullable": True},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "summary": {"type": "string"},
+            "size": {"type": "integer"},
+            "size_delta": {"type": "integer"},
+            "sha1": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "markdown": {"type": "string"},
+        },
+    },
+    "SaveResult": {
+        "type": "object",
+        "properties": {
+            "created": {"type": "boolean"},
+            "changed": {"type": "boolean"},
+            "page": {"type": "string"},
+            "revision": _ref("Revision"),
+        },
+    },
+    "EditConflict": {
+        "type": "object",
+        "properties": {
+            "error": {"type": "string", "enum": ["edit_conflict"]},
+            "message": {"type": "string"},
+            "current": {
+                "type": "object",
+                "properties": {
+                    "revision_id": {"type": "integer", "nullable": True},
+                    "markdown": {"type": "string"},
+                },
+            },
+            "yours": {
+                "type": "object",
+                "properties": {
+                    "base_revision": {"type": "integer", "nullable": True},
+                    "markdown": {"type": "string"},
+                },
+            },
+        },
+    },
+    "EditRequest": {
+        "type": "object",
+        "required": ["markdown"],
+        "properties": {
+            "markdown": {"type": "string", "maxLength": 1048576},
+            "summary": {"type": "string", "maxLength": 500},
+            "base_revision": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Version de départ ; null pour créer la page",
+            },
+            "portals": {"type": "array", "items": {"type": "string"}},
+            "kind": {"type": "string", "enum": ["description", "testimony"]},
+        },
+    },
+}
+
+
+def openapi_document() -> dict:
+    """The whole document; paths mirror the routes of `web.api`."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "API de wikiterritoire",
+            "version": "1",
+            "description": "Données ouvertes du wiki de territoire (textes sous CC BY-SA 4.0). "
+            "Les écritures demandent une session avec jeton CSRF (en-tête X-CSRFToken) "
+            "ou un jeton personnel (Authorization: Bearer), créé par `wikiterritoire token NOM`.",
+            "x-package": package,
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/pages/{title}": {
+                "parameters": [TITLE],
+                "get": {
+                    "summary": "Lire une page",
+                    "responses": {"200": _json(_ref("Page"), "La page"), **_errors(400, 404)},
+                },
+                "put": {
+                    "summary": "Créer ou modifier une page",
+                    "security": [{"bearer": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("EditRequest")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("SaveResult"), "Page modifiée (ou inchangée)"),
+                        "201": _json(_ref("SaveResult"), "Page créée"),
+                        "409": _json(_ref("EditConflict"), "La page a changé depuis base_revision"),
+                        **_errors(400, 401, 403, 413),
+                    },
+                },
+            },
+            "/pages/{title}/revisions": {
+                "parameters": [
+                    TITLE,
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
+                    {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "get": {
+                    "summary": "Historique d'une page, du plus récent au plus ancien",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "title": {"type": "string"},
+                                    "total": {"type": "integer"},
+                                    "revisions": {"type": "array", "items": _ref("Revision")},
+                                },
+                            },
+                            "Les versions",
+                        ),
+                        **_errors(400, 404),
+                    },
+                },
+            },
+            "/pages/{title}/revert": {
+                "parameters": [TITLE],
+                "post": {
+                    "summary": "Rétablir une ancienne version (ajoute une nouvelle version)",
+                    "security": [{"bearer": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["revision_id"],
+                                    "properties": {
+                                        "revision_id": {"type": "integer"},
+                                        "summary": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("SaveResult"), "Version rétablie"),
+                        **_errors(400, 401, 403, 404, 409),
+                    },
+                },
+            },
+            "/revisions/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "get": {
+                    "summary": "Une version, avec son texte",
+                    "responses": {
+                        "200": _json(_ref("Revision"), "La version"),
+                        **_errors(400, 404),
+                    },
+                },
+            },
+            "/search": {
+                "get": {
+                    "summary": "Recherche plein texte en français",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {"name": "portal", "in": "query", "schema": {"type": "string"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "query": {"type": "string"},
+                                    "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "suggestion": {"type": "string", "nullable": True},
+                                    "results": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "title": {"type": "string"},
+                                                "url": {"type": "string"},
+                                                "snippet": {"type": "string"},
+                                                "portals": {
+                                                    "type": "array",
+                                                    "items": {"type": "string"},
+                                                },
+                                                "score": {"type": "number"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                            "Résultats",
+                        ),
+                        **_errors(400, 404),
+                    },
+                }
+            },
+            "/recent-changes": {
+                "get": {
+                    "summary": "Modifications récentes",
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "maximum": 500},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "changes": {"type": "array", "items": _ref("Revision")}
+                                },
+                            },
+                            "Les dernières versions",
+                        ),
+                        **_errors(400),
+                    },
+                }
+            },
+            "/portals": {
+                "get": {
+                    "summary": "Les portails thématiques",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"portals": {"type": "array"}}},
+                            "Les portails",
+                        )
+                    },
+                }
+            },
+            "/portals/{slug}": {
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "put": {
+                    "summary": "Modifier l'introduction d'un portail (modérateurs)",
+                    "security": [{"bearer": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["description"],
+                                    "properties": {"description": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "Portail mis à jour"},
+                        **_errors(400, 401, 403, 404),
+                    },
+                },
+            },
+        },
+    }

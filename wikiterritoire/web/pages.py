@@ -1,0 +1,234 @@
+"""Article pages: read, edit with preview and conflict handling, history, diff, revert."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from .. import diff, markup, titles
+from ..errors import EditConflict, InvalidInput, InvalidTitle, NotFound, WikiError
+from ..services import pages, portals
+from . import context
+
+bp = Blueprint("pages", __name__)
+
+
+def _canonical(title: str):
+    """Normalized title, and a redirect when the URL spells it differently (GET only)."""
+    normalized = titles.validate(title)
+    if titles.to_path(normalized) != title and request.method == "GET":
+        args = request.args.to_dict()
+        return normalized, redirect(
+            url_for(request.endpoint, title=titles.to_path(normalized), **args), 301
+        )
+    return normalized, None
+
+
+@bp.route("/wiki/<title>")
+def show(title: str):
+    title, redirection = _canonical(title)
+    if redirection:
+        return redirection
+    session = context.db()
+    page = pages.find_page(session, title)
+    if page is None:
+        return render_template("wiki/missing.html", title=title), 404
+    rendered = pages.rendered(session, page.latest)
+    return render_template(
+        "wiki/page.html",
+        page=page,
+        revision=page.latest,
+        rendered=rendered,
+        backlinks=pages.backlinks(session, page),
+        contributors=pages.contributors(session, page),
+        old=False,
+    )
+
+
+@bp.route("/revision/<int:revision_id>")
+def revision(revision_id: int):
+    session = context.db()
+    rev = pages.get_revision(session, revision_id)
+    return render_template(
+        "wiki/page.html",
+        page=rev.page,
+        revision=rev,
+        rendered=pages.rendered(session, rev),
+        backlinks=[],
+        contributors=[],
+        old=rev.id != rev.page.latest_revision_id,
+    )
+
+
+@bp.route("/new", methods=["GET"])
+def new():
+    """The "Nouvel article" form: a title, then the editor."""
+    raw = request.args.get("title")
+    if raw is None:
+        return render_template("wiki/new.html", title_value="", error=None)
+    try:
+        title = titles.validate(raw)
+    except InvalidTitle as exc:
+        return render_template("wiki/new.html", title_value=raw, error=exc.message), 400
+    if pages.find_page(context.db(), title):
+        flash(f"La page « {title} » existe déjà : vous pouvez la compléter.", "info")
+    return redirect(url_for("pages.edit", title=titles.to_path(title)))
+
+
+def _editor(title, page, *, text, summary, base_id, chosen, kind, status=200, **extra):
+    session = context.db()
+    return (
+        render_template(
+            "wiki/edit.html",
+            title=title,
+            page=page,
+            text=text,
+            summary=summary,
+            base_revision_id=base_id,
+            chosen_portals=set(chosen),
+            kind=kind,
+            kinds=pages.KINDS,
+            all_portals=[p for p, _ in portals.list_portals(session)],
+            charter=context.charter(),
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.route("/wiki/<title>/edit", methods=["GET", "POST"])
+def edit(title: str):
+    title, redirection = _canonical(title)
+    if redirection:
+        return redirection
+    user = context.user()
+    if user is None:
+        flash("Connectez-vous (ou créez un compte) pour écrire sur le wiki.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session = context.db()
+    page = pages.find_page(session, title)
+    if request.method == "GET":
+        pages.check_can_edit(user, page)
+        return _editor(
+            title,
+            page,
+            text=page.latest.text if page else "",
+            summary="",
+            base_id=page.latest_revision_id if page else "",
+            chosen=[p.slug for p in page.portals] if page else request.args.getlist("portal"),
+            kind=page.kind if page else "description",
+        )
+    form = request.form
+    fields = {
+        "text": form.get("text", ""),
+        "summary": form.get("summary", ""),
+        "base_id": form.get("base_revision_id", ""),
+        "chosen": form.getlist("portals"),
+        "kind": form.get("kind") or (page.kind if page else "description"),
+    }
+    if form.get("action") == "preview":
+        preview = markup.render(fields["text"], lambda c: pages.existing_titles(session, c))
+        return _editor(title, page, preview=preview, **fields)
+    try:
+        result = pages.save_edit(
+            session,
+            context.search(),
+            user,
+            title,
+            fields["text"],
+            summary=fields["summary"],
+            base_revision_id=_int_or_none(fields["base_id"]),
+            portals=fields["chosen"],
+            kind=fields["kind"],
+        )
+    except EditConflict as exc:
+        current_id = exc.details["current_revision_id"]
+        return _editor(
+            title,
+            page,
+            status=409,
+            conflict=exc.message,
+            current_text=exc.details["current_text"],
+            conflict_rows=diff.diff_rows(exc.details["current_text"], fields["text"]),
+            **{**fields, "base_id": current_id or ""},
+        )
+    except WikiError as exc:
+        return _editor(title, page, status=exc.status, error=exc.message, **fields)
+    if not result.changed:
+        flash("Aucune modification : le texte est identique à la version actuelle.", "info")
+    elif result.created:
+        flash("La page a été créée. Merci pour votre contribution !", "success")
+    else:
+        flash("Votre modification a été enregistrée.", "success")
+    return redirect(url_for("pages.show", title=titles.to_path(result.page.title)))
+
+
+def _int_or_none(value: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput("Le numéro de version de départ est invalide.")
+    return int(value)
+
+
+@bp.route("/wiki/<title>/history")
+def history(title: str):
+    title, redirection = _canonical(title)
+    if redirection:
+        return redirection
+    session = context.db()
+    page = pages.get_page(session, title)
+    offset = request.args.get("offset", "0")
+    offset = int(offset) if offset.isdigit() else 0
+    revisions = pages.history(session, page, limit=100, offset=offset)
+    return render_template(
+        "wiki/history.html",
+        page=page,
+        revisions=revisions,
+        offset=offset,
+        total=pages.revision_count(session, page),
+    )
+
+
+@bp.route("/wiki/<title>/diff")
+def compare(title: str):
+    title, redirection = _canonical(title)
+    if redirection:
+        return redirection
+    session = context.db()
+    page = pages.get_page(session, title)
+    to_id = request.args.get("to") or page.latest_revision_id
+    from_id = request.args.get("from")
+    if not from_id:
+        newer = pages.get_revision(session, to_id)
+        from_id = newer.parent_id or newer.id
+    old, new, rows = pages.compare(session, from_id, to_id)
+    if old.page_id != page.id:
+        raise NotFound("Ces versions n'appartiennent pas à cette page.")
+    if old.id > new.id:
+        old, new, rows = pages.compare(session, new.id, old.id)
+    return render_template("wiki/diff.html", page=page, old=old, new=new, rows=rows)
+
+
+@bp.route("/wiki/<title>/revert", methods=["POST"])
+def revert(title: str):
+    title, _ = _canonical(title)
+    user = context.user()
+    if user is None:
+        return redirect(
+            url_for("auth.login", next=url_for("pages.history", title=titles.to_path(title)))
+        )
+    result = pages.revert(
+        context.db(),
+        context.search(),
+        user,
+        title,
+        request.form.get("revision_id", ""),
+        request.form.get("summary", ""),
+    )
+    if result.changed:
+        flash(
+            "La page a été rétablie dans cette version (une nouvelle version a été ajoutée à l'historique).",
+            "success",
+        )
+    else:
+        flash("Cette version est identique à la version actuelle : rien à rétablir.", "info")
+    return redirect(url_for("pages.show", title=titles.to_path(result.page.title)))

@@ -1,0 +1,21 @@
+"""Public user pages and the charter."""
+
+from flask import Blueprint, render_template
+
+from ..services import accounts, pages
+from . import context
+
+bp = Blueprint("users", __name__)
+
+
+@bp.route("/user/<name>")
+def show(name: str):
+    session = context.db()
+    user = accounts.get_user(session, name.replace("_", " "))
+    contributions = pages.contributions(session, user)
+    return render_template("users/user.html", person=user, contributions=contributions)
+
+
+@bp.route("/charter")
+def charter():
+    return render_template("charter/charter.html", charter=context.charter())
