@@ -137,3 +137,9 @@ def runner(data_dir, monkeypatch):
     """Runs the console script against this test's data dir, as a user's shell would."""
     monkeypatch.setenv("WIKI_DATA_DIR", str(data_dir))
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """The external test material of ../shared/corpora (see its README for provenance)."""
+    return CORPORA

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 
+import Stemmer
 from whoosh import highlight, index
 from whoosh.analysis import (
     CharsetFilter,
@@ -22,15 +23,32 @@ from whoosh.support.charset import accent_map
 from ..markup import sanitize
 from . import Hit, PageDoc, Results
 
+#: Bump when the schema or an analyzer changes: an index of another version is rebuilt.
+SCHEMA_VERSION = "2"
+_stemmers = threading.local()
+#: Whoosh's French list misses some of the commonest words.
+FRENCH_STOP_WORDS = frozenset(stoplists["fr"]) | {"les", "a", "cet", "cette", "ces", "aux"}
+
+
+def french_stem(word: str) -> str:
+    """Current Snowball French (PyStemmer, in C): Whoosh's bundled port is older and slower.
+
+    Module-level so that the schema Whoosh pickles into the index can refer to it.
+    """
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = Stemmer.Stemmer("french")
+    return stemmer.stemWord(word)
+
 
 def french_analyzer(stem: bool = True):
     """Words, lower case, French stop words, Snowball French stems, then accents folded.
 
     Stemming runs before folding because the Snowball rules rely on accents ("é", "è").
     """
-    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stoplists["fr"], minsize=1)
+    chain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1)
     if stem:
-        chain = chain | StemFilter(lang="fr")
+        chain = chain | StemFilter(stemfn=french_stem)
     return chain | CharsetFilter(accent_map)
 
 
@@ -58,11 +76,17 @@ class WhooshIndex:
     def _index(self):
         if self._ix is None:
             self.path.mkdir(parents=True, exist_ok=True)
-            if index.exists_in(self.path):
+            if index.exists_in(self.path) and self._version() == SCHEMA_VERSION:
                 self._ix = index.open_dir(self.path)
             else:
+                # A missing or outdated index starts empty; `init` then refills it from the DB.
                 self._ix = index.create_in(self.path, make_schema())
+                (self.path / "VERSION").write_text(SCHEMA_VERSION)
         return self._ix
+
+    def _version(self) -> str:
+        marker = self.path / "VERSION"
+        return marker.read_text().strip() if marker.exists() else ""
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -103,6 +127,7 @@ class WhooshIndex:
         """Replace the whole index with `docs`; returns how many were indexed."""
         self.path.mkdir(parents=True, exist_ok=True)
         self._ix = index.create_in(self.path, make_schema())
+        (self.path / "VERSION").write_text(SCHEMA_VERSION)
         self._local = threading.local()
         count = 0
         writer = self._ix.writer(limitmb=256)
