@@ -18,7 +18,7 @@ from . import titles
 from .errors import InvalidTitle
 
 #: Bump when the output for the same source changes, so that cached HTML is recomputed.
-VERSION = 1
+VERSION = 2
 #: Articles with fewer headings than this get no table of contents.
 TOC_MIN_HEADINGS = 3
 
@@ -42,10 +42,16 @@ ALLOWED_ATTRIBUTES = {
     "ol": ["start"],
     "section": ["class"],
     "sup": ["id", "class"],
-    "td": ["colspan", "rowspan"],
-    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan", "class"],
+    "th": ["colspan", "rowspan", "scope", "class"],
 }  # fmt: skip
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {"href", "src"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
+#: Ids the page templates use themselves, and the footnote prefixes: headings must not take them.
+RESERVED_IDS = {"contenu", "toc-title", "backlinks-title", "q-header", "text", "summary"}
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
 
 
 @dataclass
@@ -111,19 +117,21 @@ def wikilinks(md: mistune.Markdown) -> None:
 
 
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "section"
 
 
 def _heading_ids(md: mistune.Markdown, state) -> None:
     """Give h2–h4 readable unique ids and keep the table of contents in `state.env`."""
-    used: set[str] = set()
+    used: set[str] = set(RESERVED_IDS)
     items = []
     for tok in state.tokens:
         if tok["type"] != "heading" or not 2 <= tok["attrs"]["level"] <= 4:
             continue
         base = _slug(tok["text"])
+        if base.startswith(("fn-", "fnref-")):
+            base = "s-" + base
         value, n = base, 1
         while value in used:
             n += 1
@@ -132,6 +140,26 @@ def _heading_ids(md: mistune.Markdown, state) -> None:
         tok["attrs"]["id"] = value
         items.append(normalize_toc_item(md, tok, parent=state))
     state.env["toc_items"] = items
+
+
+def _render_table_cell(renderer, text: str, align: str | None = None, head: bool = False) -> str:
+    # A class rather than mistune's style attribute: the sanitizer and the CSP allow no style.
+    tag = "th" if head else "td"
+    attr = f' class="align-{align}"' if align in ("left", "center", "right") else ""
+    return f"<{tag}{attr}>{text}</{tag}>\n"
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """The allow-list, plus a scheme check of our own on URLs.
+
+    bleach reads "javascript:123" as a host and a port and lets it through (mozilla/bleach#565).
+    """
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name in _URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_INVISIBLE.sub("", value))
+        return scheme is None or scheme.group(1).lower() in ALLOWED_PROTOCOLS
+    return True
 
 
 class _Renderer(mistune.HTMLRenderer):
@@ -147,6 +175,7 @@ def _make_markdown() -> mistune.Markdown:
         plugins=["table", "footnotes", "strikethrough", "url", wikilinks],
     )
     md.before_render_hooks.append(_heading_ids)
+    md.renderer.register("table_cell", _render_table_cell)
     return md
 
 
@@ -159,7 +188,7 @@ def _tools() -> tuple[mistune.Markdown, bleach.sanitizer.Cleaner]:
         _local.md = _make_markdown()
         _local.cleaner = bleach.sanitizer.Cleaner(
             tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
+            attributes=_allowed_attribute,
             protocols=ALLOWED_PROTOCOLS,
             strip=False,
             strip_comments=True,

@@ -23,6 +23,10 @@ def _authenticate():
             raise AuthenticationRequired("Jeton d'API invalide ou révoqué.")
         return
     if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if context.user() is None:
+            raise AuthenticationRequired(
+                "Connectez-vous ou utilisez un jeton d'API (Authorization: Bearer) pour écrire."
+            )
         # Session-authenticated writes must carry the CSRF token (X-CSRFToken header).
         from . import csrf
 
