@@ -81,7 +81,10 @@ def serve(host: str, port: int, workers: int, threads: int):
 @main.command("create-user")
 @click.argument("name")
 @click.option(
-    "--role", type=click.Choice(accounts.ASSIGNABLE_ROLES), default="contributor", show_default=True
+    "--role",
+    default="contributor",
+    show_default=True,
+    help="Rôle : " + ", ".join(accounts.ASSIGNABLE_ROLES) + ".",
 )
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 def create_user(name: str, role: str, password_stdin: bool):

@@ -161,6 +161,10 @@ class WhooshIndex:
             results = searcher.search_page(parsed, page, pagelen=per_page, filter=filter_q)
             if results.total:
                 break
+        if results.total and results.pagenum != page:
+            # Whoosh answers a page past the end with the last page; a client paging on
+            # until it gets nothing must get nothing.
+            return Results([], results.total, page)
         results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         hits = [

@@ -177,7 +177,7 @@ def history(title: str):
     session = context.db()
     page = pages.get_page(session, title)
     offset = request.args.get("offset", "0")
-    offset = int(offset) if offset.isdigit() else 0
+    offset = min(int(offset), 10**9) if offset.isdigit() else 0
     revisions = pages.history(session, page, limit=100, offset=offset)
     return render_template(
         "wiki/history.html",
