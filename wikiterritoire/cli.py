@@ -62,6 +62,10 @@ def demo():
     click.echo("Comptes créés (notez les mots de passe, ils ne seront plus affichés) :")
     for name, role, password in report.users:
         click.echo(f"  {name:<14} {role:<12} {password}")
+    click.echo(
+        f"Pour afficher le nom du territoire : WIKI_SITE_NAME='{report.site_name}' "
+        f"WIKI_TERRITORY='{report.territory}' wikiterritoire serve"
+    )
 
 
 @main.command()

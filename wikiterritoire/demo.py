@@ -24,6 +24,8 @@ class DemoReport:
     revisions: int = 0
     #: (name, role, password) of every account created; passwords are shown once.
     users: list[tuple[str, str, str]] = field(default_factory=list)
+    site_name: str = ""
+    territory: str = ""
 
 
 def load_demo(
@@ -36,7 +38,7 @@ def load_demo(
     if session.scalar(select(func.count()).select_from(Portal)):
         return None
     territory = tomllib.loads((content / "territory.toml").read_text(encoding="utf-8"))
-    report = DemoReport()
+    report = DemoReport(site_name=territory["site_name"], territory=territory["territory"])
     for spec in territory["portals"]:
         portals.create_portal(
             session,
