@@ -24,17 +24,17 @@ def migrated_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def data_dir(tmp_path, migrated_db) -> Path:
-    data = tmp_path / "instance"
+def new_data_dir(parent: Path, migrated_db: Path) -> Path:
+    """A data dir holding a copy of the migrated empty database."""
+    data = parent / "instance"
     data.mkdir()
     shutil.copy(migrated_db, data / "wiki.sqlite3")
     return data
 
 
-@pytest.fixture
-def app(data_dir):
-    app = create_app(
+def build_app(data_dir: Path):
+    """The real application on `data_dir`, with test settings."""
+    return create_app(
         {
             "DATA_DIR": str(data_dir),
             "TESTING": True,
@@ -42,6 +42,16 @@ def app(data_dir):
             "PASSWORD_HASH_METHOD": FAST_HASH,
         }
     )
+
+
+@pytest.fixture
+def data_dir(tmp_path, migrated_db) -> Path:
+    return new_data_dir(tmp_path, migrated_db)
+
+
+@pytest.fixture
+def app(data_dir):
+    app = build_app(data_dir)
     yield app
     app.extensions["wiki"].db.dispose()
 

@@ -2,13 +2,11 @@
 
 import json
 import re
-import shutil
 from types import SimpleNamespace
 
 import pytest
-from conftest import FAST_HASH, PASSWORD
+from conftest import FAST_HASH, PASSWORD, build_app, new_data_dir
 
-from wikiterritoire import create_app
 from wikiterritoire.services import accounts, pages, portals
 
 API = "/api/v1"
@@ -59,17 +57,7 @@ def some_portals(session):
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory, migrated_db):
     """One wiki for the many bad-input checks, which must leave it unchanged anyway."""
-    data = tmp_path_factory.mktemp("shared") / "instance"
-    data.mkdir()
-    shutil.copy(migrated_db, data / "wiki.sqlite3")
-    app = create_app(
-        {
-            "DATA_DIR": str(data),
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "PASSWORD_HASH_METHOD": FAST_HASH,
-        }
-    )
+    app = build_app(new_data_dir(tmp_path_factory.mktemp("shared"), migrated_db))
     wiki = app.extensions["wiki"]
     with wiki.db.fresh_session() as session:
         user = accounts.create_user(session, "Lucie", PASSWORD, hash_method=FAST_HASH)

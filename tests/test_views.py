@@ -2,14 +2,12 @@
 
 import html
 import re
-import shutil
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import FAST_HASH, PASSWORD, Browser
+from conftest import FAST_HASH, PASSWORD, Browser, build_app, new_data_dir
 
-from wikiterritoire import create_app
 from wikiterritoire.services import accounts, pages, portals
 
 _BASE = re.compile(r'name="base_revision_id" value="(\d*)"')
@@ -80,17 +78,7 @@ def second_browser(app):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, migrated_db):
     """A small wiki shared by the checks that change nothing, to keep the suite fast."""
-    data = tmp_path_factory.mktemp("site") / "instance"
-    data.mkdir()
-    shutil.copy(migrated_db, data / "wiki.sqlite3")
-    app = create_app(
-        {
-            "DATA_DIR": str(data),
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "PASSWORD_HASH_METHOD": FAST_HASH,
-        }
-    )
+    app = build_app(new_data_dir(tmp_path_factory.mktemp("site"), migrated_db))
     wiki = app.extensions["wiki"]
     with wiki.db.fresh_session() as session:
         lucie = accounts.create_user(session, "Lucie", PASSWORD, hash_method=FAST_HASH)

@@ -1,5 +1,7 @@
 """Article pages: read, edit with preview and conflict handling, history, diff, revert."""
 
+import functools
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import diff, markup, titles
@@ -10,22 +12,24 @@ from . import context
 bp = Blueprint("pages", __name__)
 
 
-def _canonical(title: str):
-    """Normalized title, and a redirect when the URL spells it differently (GET only)."""
-    normalized = titles.validate(title)
-    if titles.to_path(normalized) != title and request.method == "GET":
-        args = request.args.to_dict()
-        return normalized, redirect(
-            url_for(request.endpoint, title=titles.to_path(normalized), **args), 301
-        )
-    return normalized, None
+def canonical_title(view):
+    """Hand the view a normalized title; a GET spelling it otherwise is redirected (301)."""
+
+    @functools.wraps(view)
+    def wrapper(title: str):
+        normalized = titles.validate(title)
+        if titles.to_path(normalized) != title and request.method == "GET":
+            args = request.args.to_dict()
+            target = url_for(request.endpoint, title=titles.to_path(normalized), **args)
+            return redirect(target, 301)
+        return view(normalized)
+
+    return wrapper
 
 
 @bp.route("/wiki/<title>")
+@canonical_title
 def show(title: str):
-    title, redirection = _canonical(title)
-    if redirection:
-        return redirection
     session = context.db()
     page = pages.find_page(session, title)
     if page is None:
@@ -94,10 +98,8 @@ def _editor(title, page, *, text, summary, base_id, chosen, kind, status=200, **
 
 
 @bp.route("/wiki/<title>/edit", methods=["GET", "POST"])
+@canonical_title
 def edit(title: str):
-    title, redirection = _canonical(title)
-    if redirection:
-        return redirection
     user = context.user()
     if user is None:
         flash("Connectez-vous (ou créez un compte) pour écrire sur le wiki.", "info")
@@ -170,10 +172,8 @@ def _int_or_none(value: str) -> int | None:
 
 
 @bp.route("/wiki/<title>/history")
+@canonical_title
 def history(title: str):
-    title, redirection = _canonical(title)
-    if redirection:
-        return redirection
     session = context.db()
     page = pages.get_page(session, title)
     offset = request.args.get("offset", "0")
@@ -189,10 +189,8 @@ def history(title: str):
 
 
 @bp.route("/wiki/<title>/diff")
+@canonical_title
 def compare(title: str):
-    title, redirection = _canonical(title)
-    if redirection:
-        return redirection
     session = context.db()
     page = pages.get_page(session, title)
     to_id = request.args.get("to") or page.latest_revision_id
@@ -209,8 +207,8 @@ def compare(title: str):
 
 
 @bp.route("/wiki/<title>/revert", methods=["POST"])
+@canonical_title
 def revert(title: str):
-    title, _ = _canonical(title)
     user = context.user()
     if user is None:
         return redirect(
