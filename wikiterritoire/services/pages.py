@@ -273,11 +273,11 @@ def compare(session: Session, from_id, to_id) -> tuple[Revision, Revision, list[
     return old, new, diff.diff_rows(old.text, new.text)
 
 
-def backlinks(session: Session, page: Page) -> list[Page]:
-    """Live pages whose current text links to `page`."""
+def backlinks(session: Session, page: Page) -> list[str]:
+    """Titles of the live pages whose current text links to `page`."""
     return list(
         session.scalars(
-            select(Page)
+            select(Page.title)
             .join(Link, Link.from_page_id == Page.id)
             .where(Link.to_title == page.title, Page.deleted_at.is_(None))
             .order_by(Page.title)
