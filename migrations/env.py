@@ -15,6 +15,13 @@ target_metadata = Base.metadata
 url = config.get_main_option("sqlalchemy.url") or load()["DATABASE_URL"]
 
 
+def render_item(type_, obj, autogen_context):
+    """Autogenerate plain sa.DateTime for our UTC wrapper, so migrations never import models."""
+    if type_ == "type" and isinstance(obj, models.UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(url=url, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
@@ -28,7 +35,10 @@ def run_migrations_online() -> None:
     with connectable.connect() as connection:
         # Batch mode lets later migrations alter SQLite tables.
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            render_item=render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

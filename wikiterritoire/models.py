@@ -49,9 +49,15 @@ class User(Base):
     #: Version of the editorial charter this user last accepted.
     charter_version: Mapped[str | None] = mapped_column(String(32))
     charter_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: While set and in the future, the account may read but not write.
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    block_reason: Mapped[str] = mapped_column(String(500), default="")
 
     def has_role(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    def is_blocked(self, now: datetime | None = None) -> bool:
+        return self.blocked_until is not None and self.blocked_until > (now or utcnow())
 
     # Flask-Login protocol, kept here so that services need no Flask import.
     is_authenticated = True
@@ -112,6 +118,15 @@ class Page(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: "" (anyone registered), "confirmed" or "moderator".
     protection: Mapped[str] = mapped_column(String(16), default="")
+    #: When the protection lapses on its own (None: until lifted).
+    protection_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    protection_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    def protection_level(self, now: datetime | None = None) -> str:
+        """The role needed to edit the page now ("" when anyone registered may)."""
+        if self.protection_until is not None and self.protection_until <= (now or utcnow()):
+            return ""
+        return self.protection
 
     latest: Mapped["Revision | None"] = relationship(
         foreign_keys=[latest_revision_id], post_update=True
@@ -183,3 +198,24 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship()
+
+
+class Report(Base):
+    """A reader's report of a page or revision for moderators to look at."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id", ondelete="SET NULL"))
+    #: None for an anonymous reader.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: "open", then "resolved" or "rejected" by a moderator.
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    page: Mapped[Page] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])

@@ -2,16 +2,20 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import usernames
 from ..errors import InvalidInput, NotFound
-from ..models import ROLES, ApiToken, Event, User, utcnow
+from ..models import ROLES, ApiToken, Event, Revision, User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
+#: A contributor becomes "confirmed" (may patrol and roll back) after this many edits and days.
+CONFIRM_AFTER_EDITS = 10
+CONFIRM_AFTER_DAYS = 4
 #: Roles that can be given to a stored account (the anonymous reader cannot).
 ASSIGNABLE_ROLES = ROLES[1:]
 # Checked when the name is unknown, so that a login takes as long either way.
@@ -125,3 +129,20 @@ def create_token(session: Session, user: User) -> str:
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     return row.user if row else None
+
+
+def promote_if_trusted(session: Session, user: User) -> bool:
+    """Trust level: an active contributor becomes confirmed on their own; logged."""
+    if user.role != "contributor" or utcnow() - user.created_at < timedelta(
+        days=CONFIRM_AFTER_DAYS
+    ):
+        return False
+    edits = session.scalar(select(func.count()).where(Revision.author_id == user.id))
+    if edits < CONFIRM_AFTER_EDITS:
+        return False
+    user.role = "confirmed"
+    session.add(
+        Event(type="role_change", user_id=user.id, data={"role": "confirmed", "auto": True})
+    )
+    session.commit()
+    return True

@@ -21,6 +21,7 @@ from ..errors import (
 )
 from ..models import Link, Page, Portal, RenderedRevision, Revision, User, utcnow
 from ..search import PageDoc, SearchBackend
+from . import accounts
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,33 @@ def existing_titles(session: Session, candidates: Iterable[str]) -> set[str]:
     return found
 
 
-def check_can_edit(user: User | None, page: Page | None) -> None:
-    """Editing needs an account, and a protected page needs the role it is protected at."""
+PROTECTION_NAMES = {"confirmed": "contributeurs confirmés", "moderator": "modérateurs"}
+
+
+def check_can_write(user: User | None) -> User:
+    """Any write needs an account that is not blocked."""
     if user is None:
         raise AuthenticationRequired("Connectez-vous pour modifier les pages du wiki.")
-    if page is not None and page.protection and not user.has_role(page.protection):
+    if user.is_blocked():
+        until = user.blocked_until
+        when = (
+            "sans limite de durée"
+            if until.year >= 9999
+            else f"jusqu'au {until:%d/%m/%Y à %H:%M} (UTC)"
+        )
+        reason = f" Motif : {user.block_reason}" if user.block_reason else ""
+        raise PermissionDenied(f"Votre compte est bloqué {when}.{reason}")
+    return user
+
+
+def check_can_edit(user: User | None, page: Page | None) -> None:
+    """Editing needs an unblocked account, and a protected page the role it is protected at."""
+    check_can_write(user)
+    level = page.protection_level() if page is not None else ""
+    if level and not user.has_role(level):
         raise PermissionDenied(
-            "Cette page est protégée : seuls les modérateurs peuvent la modifier."
+            f"Cette page est protégée : seuls les {PROTECTION_NAMES.get(level, level)} "
+            "peuvent la modifier."
         )
 
 
@@ -153,7 +174,7 @@ def save_edit(
             changed = True
         if changed:
             session.commit()
-            _index(session, search, page)
+            index(search, page)
         return SaveResult(page, current, created=False, changed=changed)
     created = page is None
     if created:
@@ -201,9 +222,10 @@ def save_edit(
     rendered = _render_and_cache(session, revision)
     _replace_links(session, page, rendered.links)
     if created:
-        _invalidate_linking(session, title)
+        invalidate_linking(session, title)
     session.commit()
-    _index(session, search, page)
+    index(search, page)
+    accounts.promote_if_trusted(session, user)
     return SaveResult(page, revision, created=created, changed=True)
 
 
@@ -297,17 +319,29 @@ def contributors(session: Session, page: Page) -> list[User]:
     return [user for user, _ in rows]
 
 
-def recent_changes(session: Session, limit: int = 50, offset: int = 0) -> list[Revision]:
-    """The latest revisions across the wiki, newest first."""
-    return list(
-        session.scalars(
-            select(Revision)
-            .join(Page, Page.id == Revision.page_id)
-            .where(Page.deleted_at.is_(None))
-            .order_by(Revision.id.desc())
-            .limit(min(limit, 500))
-            .offset(offset)
+def recent_changes(
+    session: Session, limit: int = 50, offset: int = 0, unpatrolled: bool = False
+) -> list[Revision]:
+    """The latest revisions across the wiki, newest first; optionally only those unchecked."""
+    query = (
+        select(Revision)
+        .join(Page, Page.id == Revision.page_id)
+        .where(Page.deleted_at.is_(None))
+        .order_by(Revision.id.desc())
+        .limit(min(limit, 500))
+        .offset(offset)
+    )
+    if unpatrolled:
+        query = query.where(Revision.patrolled.is_(False))
+    return list(session.scalars(query))
+
+
+def is_deleted(session: Session, title: str) -> bool:
+    return (
+        session.scalar(
+            select(Page.id).where(Page.title == titles.validate(title), Page.deleted_at.isnot(None))
         )
+        is not None
     )
 
 
@@ -355,7 +389,7 @@ def _replace_links(session: Session, page: Page, targets: set[str]) -> None:
     session.add_all(Link(from_page_id=page.id, to_title=t) for t in sorted(targets))
 
 
-def _invalidate_linking(session: Session, title: str) -> None:
+def invalidate_linking(session: Session, title: str) -> None:
     """A title appeared or vanished: pages linking to it must redraw their red/blue links."""
     linking = select(Link.from_page_id).where(Link.to_title == title)
     stale = select(Revision.id).where(Revision.page_id.in_(linking))
@@ -374,7 +408,7 @@ def page_doc(page: Page) -> PageDoc:
     )
 
 
-def _index(session: Session, search: SearchBackend | None, page: Page) -> None:
+def index(search: SearchBackend | None, page: Page) -> None:
     # The database is the source of truth: a failed indexing is logged, and `reindex` repairs it.
     if search is None:
         return

@@ -40,16 +40,28 @@ def _security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import api, auth, changes, errors, pages, portals, search, users
+    from . import (
+        api,
+        api_moderation,
+        auth,
+        changes,
+        errors,
+        moderation,
+        pages,
+        portals,
+        search,
+        users,
+    )
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     csrf.init_app(app)
     formatting.register(app)
-    for module in (pages, auth, portals, search, changes, users, api):
+    for module in (pages, auth, portals, search, changes, users, moderation, api, api_moderation):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
+    csrf.exempt(api_moderation.bp)
     errors.register(app)
     app.after_request(_security_headers)
 

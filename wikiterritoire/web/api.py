@@ -13,8 +13,12 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-@bp.before_request
-def _authenticate():
+#: Write endpoints open to anonymous readers (no session, so nothing for CSRF to protect).
+ANONYMOUS_WRITES = {"api_moderation.create_report"}
+
+
+def authenticate():
+    """Bearer token, or a session whose writes carry the CSRF token (X-CSRFToken header)."""
     header = request.headers.get("Authorization", "")
     if header:
         if not header.startswith("Bearer ") or not accounts.user_for_token(
@@ -23,6 +27,8 @@ def _authenticate():
             raise AuthenticationRequired("Jeton d'API invalide ou révoqué.")
         return
     if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if context.user() is None and request.endpoint in ANONYMOUS_WRITES:
+            return
         if context.user() is None:
             raise AuthenticationRequired(
                 "Connectez-vous ou utilisez un jeton d'API (Authorization: Bearer) pour écrire."
@@ -31,6 +37,9 @@ def _authenticate():
         from . import csrf
 
         csrf.protect()
+
+
+bp.before_request(authenticate)
 
 
 @bp.errorhandler(EditConflict)
@@ -48,14 +57,14 @@ def _conflict(exc: EditConflict):
     return response
 
 
-def _body() -> dict:
+def body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput("Le corps de la requête doit être un objet JSON valide.")
     return data
 
 
-def _field(data: dict, name: str, kind: type | tuple, required: bool = False, default=None):
+def field(data: dict, name: str, kind: type | tuple, required: bool = False, default=None):
     value = data.get(name, default)
     if value is None:
         if required:
@@ -78,6 +87,7 @@ def revision_json(rev: Revision, with_text: bool = False) -> dict:
         "size_delta": rev.size_delta,
         "sha1": rev.sha1,
         "tags": rev.tags,
+        "patrolled": rev.patrolled,
     }
     if with_text:
         data["markdown"] = rev.text
@@ -99,7 +109,7 @@ def page_json(page: Page) -> dict:
     }
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
+def int_arg(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
@@ -120,11 +130,11 @@ def get_page(title: str):
 
 @bp.put("/pages/<title>")
 def put_page(title: str):
-    data = _body()
+    data = body()
     base = data.get("base_revision")
     if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 0):
         raise InvalidInput("« base_revision » doit être un numéro de version (entier) ou null.")
-    portal_slugs = _field(data, "portals", list)
+    portal_slugs = field(data, "portals", list)
     if portal_slugs is not None and not all(isinstance(s, str) for s in portal_slugs):
         raise InvalidInput("« portals » doit être une liste d'identifiants de portails.")
     result = pages.save_edit(
@@ -132,26 +142,26 @@ def put_page(title: str):
         context.search(),
         context.user(),
         title,
-        _field(data, "markdown", str, required=True),
-        summary=_field(data, "summary", str, default=""),
+        field(data, "markdown", str, required=True),
+        summary=field(data, "summary", str, default=""),
         base_revision_id=base,
         portals=portal_slugs,
-        kind=_field(data, "kind", str),
+        kind=field(data, "kind", str),
     )
-    body = {
+    saved = {
         "created": result.created,
         "changed": result.changed,
         "page": result.page.title,
         "revision": revision_json(result.revision),
     }
-    return jsonify(body), 201 if result.created else 200
+    return jsonify(saved), 201 if result.created else 200
 
 
 @bp.get("/pages/<title>/revisions")
 def list_revisions(title: str):
     session = context.db()
     page = pages.get_page(session, title)
-    limit, offset = _int_arg("limit", 100, 500), _int_arg("offset", 0, 10**9)
+    limit, offset = int_arg("limit", 100, 500), int_arg("offset", 0, 10**9)
     return jsonify(
         {
             "title": page.title,
@@ -168,7 +178,7 @@ def get_revision(revision_id: str):
 
 @bp.post("/pages/<title>/revert")
 def revert(title: str):
-    data = _body()
+    data = body()
     revision_id = data.get("revision_id")
     if not isinstance(revision_id, int) or isinstance(revision_id, bool):
         raise InvalidInput("« revision_id » doit être un numéro de version (entier).")
@@ -178,7 +188,7 @@ def revert(title: str):
         context.user(),
         title,
         revision_id,
-        _field(data, "summary", str, default=""),
+        field(data, "summary", str, default=""),
     )
     return jsonify(
         {
@@ -197,8 +207,8 @@ def search():
         context.search(),
         query,
         request.args.get("portal") or None,
-        _int_arg("page", 1, 1000) or 1,
-        _int_arg("per_page", 20, 100) or 20,
+        int_arg("page", 1, 1000) or 1,
+        int_arg("per_page", 20, 100) or 20,
     )
     return jsonify(
         {
@@ -222,7 +232,7 @@ def search():
 
 @bp.get("/recent-changes")
 def recent_changes():
-    revisions = pages.recent_changes(context.db(), limit=_int_arg("limit", 50, 500) or 50)
+    revisions = pages.recent_changes(context.db(), limit=int_arg("limit", 50, 500) or 50)
     return jsonify({"changes": [revision_json(r) for r in revisions]})
 
 
@@ -247,8 +257,8 @@ def list_portals():
 
 @bp.put("/portals/<slug>")
 def update_portal(slug: str):
-    data = _body()
+    data = body()
     portal = portals.update_description(
-        context.db(), context.user(), slug, _field(data, "description", str, required=True)
+        context.db(), context.user(), slug, field(data, "description", str, required=True)
     )
     return jsonify({"slug": portal.slug, "name": portal.name, "description": portal.description})

@@ -110,6 +110,107 @@ SCHEMAS = {
 }
 
 
+def _action(summary: str, properties: dict, required=(), codes=(400, 401, 403, 404)) -> dict:
+    """A write operation with a JSON body, answered with a JSON object."""
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "requestBody": {
+            "required": bool(required),
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": list(required),
+                        "properties": properties,
+                    }
+                }
+            },
+        },
+        "responses": {"200": {"description": "Fait"}, **_errors(*codes)},
+    }
+
+
+def _path_param(name: str, kind: str = "string") -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+STRING = {"type": "string"}
+WHEN = {"type": "string", "format": "date-time", "nullable": True}
+
+MODERATION_PATHS = {
+    "/revisions/{id}/patrol": {
+        "parameters": [_path_param("id", "integer")],
+        "post": _action("Marquer une version comme vérifiée (confirmés)", {}),
+    },
+    "/pages/{title}/rollback": {
+        "parameters": [TITLE],
+        "post": _action(
+            "Révoquer les modifications consécutives du dernier auteur (confirmés)",
+            {"summary": STRING},
+            codes=(400, 401, 403, 404, 409),
+        ),
+    },
+    "/users/{name}/rollback-all": {
+        "parameters": [_path_param("name")],
+        "post": _action(
+            "Annuler toutes les modifications d'un compte depuis une date (modérateurs)",
+            {"since": WHEN, "delete_created": {"type": "boolean"}, "reason": STRING},
+            required=["since"],
+        ),
+    },
+    "/users/{name}/block": {
+        "parameters": [_path_param("name")],
+        "post": _action(
+            "Bloquer un compte (modérateurs) ; until absent ou null : sans limite",
+            {"until": WHEN, "reason": STRING},
+            required=["reason"],
+        ),
+        "delete": _action("Débloquer un compte (modérateurs)", {"reason": STRING}),
+    },
+    "/pages/{title}/protection": {
+        "parameters": [TITLE],
+        "put": _action(
+            "Protéger une page (modérateurs) ; level vide : lever la protection",
+            {
+                "level": {"type": "string", "enum": ["", "confirmed", "moderator"]},
+                "until": WHEN,
+                "reason": STRING,
+            },
+            required=["level"],
+        ),
+    },
+    "/pages/{title}/restore": {
+        "parameters": [TITLE],
+        "post": _action("Restaurer une page supprimée (modérateurs)", {"reason": STRING}),
+    },
+    "/reports": {
+        "post": {
+            **_action(
+                "Signaler une page ou une version (tout lecteur, même anonyme)",
+                {"title": STRING, "revision_id": {"type": "integer"}, "reason": STRING},
+                required=["title", "reason"],
+                codes=(400, 404),
+            ),
+            "security": [],
+        },
+        "get": {
+            "summary": "Signalements ouverts (modérateurs)",
+            "security": [{"bearer": []}],
+            "responses": {"200": {"description": "Les signalements"}, **_errors(401, 403)},
+        },
+    },
+    "/reports/{id}/close": {
+        "parameters": [_path_param("id", "integer")],
+        "post": _action(
+            "Clore un signalement (modérateurs)",
+            {"status": {"type": "string", "enum": ["resolved", "rejected"]}},
+            required=["status"],
+        ),
+    },
+}
+
+
 def openapi_document() -> dict:
     """The whole document; paths mirror the routes of `web.api`."""
     return {
@@ -128,12 +229,18 @@ def openapi_document() -> dict:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "paths": {
+            **MODERATION_PATHS,
             "/pages/{title}": {
                 "parameters": [TITLE],
                 "get": {
                     "summary": "Lire une page",
                     "responses": {"200": _json(_ref("Page"), "La page"), **_errors(400, 404)},
                 },
+                "delete": _action(
+                    "Supprimer une page (modérateurs ; l'historique est conservé)",
+                    {"reason": STRING},
+                    required=["reason"],
+                ),
                 "put": {
                     "summary": "Créer ou modifier une page",
                     "security": [{"bearer": []}],

@@ -33,7 +33,8 @@ def show(title: str):
     session = context.db()
     page = pages.find_page(session, title)
     if page is None:
-        return render_template("wiki/missing.html", title=title), 404
+        deleted = pages.is_deleted(session, title)
+        return render_template("wiki/missing.html", title=title, deleted=deleted), 404
     rendered = pages.rendered(session, page.latest)
     return render_template(
         "wiki/page.html",

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 
 from ..services import accounts, pages
 from . import context
+from .moderation import DURATIONS
 
 bp = Blueprint("users", __name__)
 
@@ -13,7 +14,9 @@ def show(name: str):
     session = context.db()
     user = accounts.get_user(session, name.replace("_", " "))
     contributions = pages.contributions(session, user)
-    return render_template("users/user.html", person=user, contributions=contributions)
+    return render_template(
+        "users/user.html", person=user, contributions=contributions, durations=DURATIONS
+    )
 
 
 @bp.route("/charter")

@@ -1,0 +1,61 @@
+"""The public log of actions that are not edits, described in French."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Event, Page
+
+LEVELS = {"confirmed": "contributeurs confirmés", "moderator": "modérateurs", "": "tous"}
+
+
+@dataclass
+class LogEntry:
+    when: datetime
+    actor: str | None
+    text: str
+    page_title: str | None
+
+
+def describe(event: Event, page_title: str | None) -> str:
+    d = event.data or {}
+    reason = f" (motif : {d['reason']})" if d.get("reason") else ""
+    texts = {
+        "charter_accepted": f"a accepté la charte (version {d.get('version', '?')})",
+        "patrol": f"a vérifié la version {d.get('revision_id')}",
+        "rollback": f"a révoqué {len(d.get('undone', []))} modification(s)",
+        "mass_rollback": (
+            f"a annulé les modifications de {d.get('target_user')} : "
+            f"{len(d.get('reverted', []))} page(s) rétablie(s), "
+            f"{len(d.get('deleted', []))} supprimée(s), {len(d.get('skipped', []))} laissée(s)"
+        ),
+        "block": f"a bloqué {d.get('target_user')} jusqu'au {str(d.get('until', ''))[:16]}",
+        "unblock": f"a débloqué {d.get('target_user')}",
+        "protect": f"a protégé la page (niveau : {LEVELS.get(d.get('level', ''), d.get('level'))})",
+        "unprotect": "a levé la protection de la page",
+        "delete": f"a supprimé la page « {d.get('title', page_title)} »",
+        "restore": f"a restauré la page « {d.get('title', page_title)} »",
+        "report_resolved": f"a traité le signalement {d.get('report_id')}",
+        "report_rejected": f"a rejeté le signalement {d.get('report_id')}",
+        "role_change": f"est devenu {d.get('role')}"
+        + (" automatiquement" if d.get("auto") else ""),
+    }
+    return texts.get(event.type, event.type) + reason
+
+
+def recent(session: Session, limit: int = 200) -> list[LogEntry]:
+    """The latest events, newest first."""
+    rows = session.execute(
+        select(Event, Page.title)
+        .outerjoin(Page, Page.id == Event.page_id)
+        .order_by(Event.id.desc())
+        .limit(limit)
+    )
+    return [
+        LogEntry(
+            event.created_at, event.user.name if event.user else None, describe(event, title), title
+        )
+        for event, title in rows
+    ]
