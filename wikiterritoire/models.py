@@ -155,6 +155,8 @@ class Revision(Base):
     sha1: Mapped[str] = mapped_column(String(40))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     risk_score: Mapped[int] = mapped_column(Integer, default=0)
+    #: Codes of the risk signals this edit raised (see `wikiterritoire.risk`).
+    risk_signals: Mapped[list[str]] = mapped_column(JSON, default=list)
     patrolled: Mapped[bool] = mapped_column(Boolean, default=False)
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id])

@@ -2,15 +2,16 @@
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import diff, markup, titles
+from .. import diff, markup, risk, titles
 from ..errors import (
     AuthenticationRequired,
     EditConflict,
@@ -19,7 +20,7 @@ from ..errors import (
     PermissionDenied,
     TooLarge,
 )
-from ..models import Link, Page, Portal, RenderedRevision, Revision, User, utcnow
+from ..models import Link, Page, Portal, RenderedRevision, Revision, User, page_portals, utcnow
 from ..search import PageDoc, SearchBackend
 from . import accounts
 
@@ -185,6 +186,7 @@ def save_edit(
     if new_portals is not None:
         page.portals = new_portals
     size = len(text.encode("utf-8"))
+    assessment = _assess(session, user, current.text if current else "", text, summary)
     revision = Revision(
         page=page,
         parent_id=current.id if current else None,
@@ -197,6 +199,8 @@ def save_edit(
         tags=list(tags),
         patrolled=user.has_role("confirmed"),
         created_at=when or utcnow(),
+        risk_score=assessment.score,
+        risk_signals=assessment.codes,
     )
     session.add(revision)
     try:
@@ -227,6 +231,23 @@ def save_edit(
     index(search, page)
     accounts.promote_if_trusted(session, user)
     return SaveResult(page, revision, created=created, changed=True)
+
+
+def _assess(session: Session, user: User, old: str, new: str, summary: str) -> risk.Assessment:
+    edits, recent = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Revision.created_at >= utcnow() - timedelta(minutes=5)),
+        ).where(Revision.author_id == user.id)
+    ).one()
+    return risk.assess(
+        old,
+        new,
+        summary,
+        account_age_days=(utcnow() - user.created_at).total_seconds() / 86400,
+        account_edits=edits,
+        edits_last_5_minutes=recent,
+    )
 
 
 def _raise_conflict(title: str, current: Revision | None, text: str, base: int | None):
@@ -319,10 +340,29 @@ def contributors(session: Session, page: Page) -> list[User]:
     return [user for user, _ in rows]
 
 
+@dataclass
+class ChangeFilters:
+    """What a patroller may narrow recent changes to; every filter is optional."""
+
+    unpatrolled: bool = False
+    creations: bool = False
+    newcomers: bool = False
+    large_removals: bool = False
+    risky: bool = False
+    portal: str | None = None
+    tag: str | None = None
+
+
+#: An account younger than this counts as a new contributor in recent changes.
+NEWCOMER_DAYS = 7
+LARGE_REMOVAL = -500
+
+
 def recent_changes(
-    session: Session, limit: int = 50, offset: int = 0, unpatrolled: bool = False
+    session: Session, limit: int = 50, offset: int = 0, filters: ChangeFilters | None = None
 ) -> list[Revision]:
-    """The latest revisions across the wiki, newest first; optionally only those unchecked."""
+    """The latest revisions across the wiki, newest first, narrowed by `filters`."""
+    f = filters or ChangeFilters()
     query = (
         select(Revision)
         .join(Page, Page.id == Revision.page_id)
@@ -331,8 +371,32 @@ def recent_changes(
         .limit(min(limit, 500))
         .offset(offset)
     )
-    if unpatrolled:
+    if f.unpatrolled:
         query = query.where(Revision.patrolled.is_(False))
+    if f.creations:
+        query = query.where(Revision.parent_id.is_(None))
+    if f.large_removals:
+        query = query.where(Revision.size_delta <= LARGE_REMOVAL)
+    if f.risky:
+        query = query.where(Revision.risk_score >= risk.RISKY)
+    if f.newcomers:
+        recent = utcnow() - timedelta(days=NEWCOMER_DAYS)
+        query = query.where(
+            Revision.author_id.in_(select(User.id).where(User.created_at >= recent))
+        )
+    if f.portal:
+        query = query.where(
+            Page.id.in_(
+                select(page_portals.c.page_id)
+                .join(Portal, Portal.id == page_portals.c.portal_id)
+                .where(Portal.slug == f.portal)
+            )
+        )
+    if f.tag:
+        if not re.fullmatch(r"[a-z0-9-]{1,32}", f.tag):
+            raise InvalidInput("Étiquette invalide.")
+        # Tags are a JSON list; its text form is portable across SQLite and PostgreSQL.
+        query = query.where(cast(Revision.tags, String).like(f'%"{f.tag}"%'))
     return list(session.scalars(query))
 
 

@@ -88,6 +88,8 @@ def revision_json(rev: Revision, with_text: bool = False) -> dict:
         "sha1": rev.sha1,
         "tags": rev.tags,
         "patrolled": rev.patrolled,
+        "risk_score": rev.risk_score,
+        "risk_signals": rev.risk_signals,
     }
     if with_text:
         data["markdown"] = rev.text
@@ -232,7 +234,11 @@ def search():
 
 @bp.get("/recent-changes")
 def recent_changes():
-    revisions = pages.recent_changes(context.db(), limit=int_arg("limit", 50, 500) or 50)
+    from .changes import filters_from
+
+    revisions = pages.recent_changes(
+        context.db(), limit=int_arg("limit", 50, 500) or 50, filters=filters_from(request.args)
+    )
     return jsonify({"changes": [revision_json(r) for r in revisions]})
 
 

@@ -1,24 +1,45 @@
-"""Recent changes across the wiki."""
+"""Recent changes across the wiki, with the filters patrollers need."""
 
 from flask import Blueprint, render_template, request
 
+from .. import risk
 from ..services import moderation, pages
 from . import context
 
 bp = Blueprint("changes", __name__)
+
+#: Query-string switches and their French labels, in display order.
+SWITCHES = {
+    "unpatrolled": "non vérifiées",
+    "risky": "à risque",
+    "newcomers": "nouveaux contributeurs",
+    "creations": "créations de pages",
+    "large_removals": "gros retraits",
+}
+
+
+def filters_from(args) -> pages.ChangeFilters:
+    """Read the filters of a query string (shared by the page and the API)."""
+    return pages.ChangeFilters(
+        **{name: args.get(name) == "1" for name in SWITCHES},
+        portal=args.get("portal") or None,
+        tag=args.get("tag") or None,
+    )
 
 
 @bp.route("/recent-changes")
 def recent():
     limit = request.args.get("limit", "100")
     limit = min(int(limit), 500) if limit.isdigit() and int(limit) > 0 else 100
-    only_unpatrolled = request.args.get("unpatrolled") == "1"
     session = context.db()
-    revisions = pages.recent_changes(session, limit=limit, unpatrolled=only_unpatrolled)
+    filters = filters_from(request.args)
     return render_template(
         "changes/recent.html",
-        revisions=revisions,
+        revisions=pages.recent_changes(session, limit=limit, filters=filters),
         limit=limit,
-        only_unpatrolled=only_unpatrolled,
+        filters=filters,
+        switches=SWITCHES,
+        signal_labels=risk.SIGNAL_LABELS,
+        risky=risk.RISKY,
         unpatrolled=moderation.unpatrolled_count(session),
     )
