@@ -302,3 +302,11 @@ def test_html_outside_the_allow_list_is_shown_escaped():
 )
 def test_plain_text_removes_markdown_syntax(source, expected):
     assert markup.plain_text(source).split() == expected.split()
+
+
+def test_external_links_are_marked_nofollow_ugc_and_internal_ones_are_not():
+    html = markup.render(
+        '[site](https://example.org) [[Port]] <a title="t" href="http://spam.example">x</a>'
+    ).html
+    assert html.count('rel="nofollow ugc"') == 2
+    assert '<a class="wikilink new" href="/wiki/Port/edit"' in html

@@ -18,7 +18,7 @@ from . import titles
 from .errors import InvalidTitle
 
 #: Bump when the output for the same source changes, so that cached HTML is recomputed.
-VERSION = 2
+VERSION = 3
 #: Articles with fewer headings than this get no table of contents.
 TOC_MIN_HEADINGS = 3
 
@@ -51,6 +51,8 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
 #: Ids the page templates use themselves, and the footnote prefixes: headings must not take them.
 RESERVED_IDS = {"contenu", "toc-title", "backlinks-title", "q-header", "text", "summary"}
+#: External links get rel="nofollow ugc" (bleach never lets a user's own rel through).
+_EXTERNAL_LINK = re.compile(r'<a\b([^>]*?) href="(https?://[^"]*)"', re.I)
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
 
 
@@ -221,7 +223,7 @@ def render(source: str, existing: Callable[[Iterable[str]], set[str]] | None = N
     toc_items = state.env.get("toc_items", [])
     toc = render_toc_ul(toc_items) if len(toc_items) >= TOC_MIN_HEADINGS else ""
     return Rendered(
-        html=cleaner.clean(body),
+        html=_EXTERNAL_LINK.sub(r'<a\1 href="\2" rel="nofollow ugc"', cleaner.clean(body)),
         toc_html=cleaner.clean(toc) if toc else "",
         links=set(state.env.get("wiki_links", ())),
     )
