@@ -33,6 +33,15 @@ def utcnow() -> datetime:
 
 #: Roles from least to most trusted; "reader" is the anonymous visitor and is never stored.
 ROLES = ("reader", "contributor", "confirmed", "mediator", "moderator", "admin")
+#: How each role is named to users.
+ROLE_NAMES = {
+    "reader": "lecteur",
+    "contributor": "contributeur",
+    "confirmed": "contributeur confirmé",
+    "mediator": "médiateur",
+    "moderator": "modérateur",
+    "admin": "administrateur",
+}
 
 
 class User(Base):

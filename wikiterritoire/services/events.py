@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Event, Page
+from ..models import ROLE_NAMES, Event, Page
 
 LEVELS = {"confirmed": "contributeurs confirmés", "moderator": "modérateurs", "": "tous"}
 
@@ -39,7 +39,7 @@ def describe(event: Event, page_title: str | None) -> str:
         "restore": f"a restauré la page « {d.get('title', page_title)} »",
         "report_resolved": f"a traité le signalement {d.get('report_id')}",
         "report_rejected": f"a rejeté le signalement {d.get('report_id')}",
-        "role_change": f"est devenu {d.get('role')}"
+        "role_change": f"est devenu {ROLE_NAMES.get(d.get('role'), d.get('role'))}"
         + (" automatiquement" if d.get("auto") else ""),
     }
     return texts.get(event.type, event.type) + reason

@@ -5,7 +5,7 @@ written to the event log.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from ..search import SearchBackend
 from . import accounts, pages
 
 #: Far enough to mean "until lifted" while staying a real date in every database.
-FOREVER = datetime(9999, 12, 31)
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 PROTECTION_LEVELS = ("", "confirmed", "moderator")
 MAX_REASON = 500
 
@@ -26,12 +26,12 @@ def _require(user: User | None, role: str, action: str) -> User:
     pages.check_can_write(user)
     if not user.has_role(role):
         who = {"confirmed": "aux contributeurs confirmés", "moderator": "aux modérateurs"}[role]
-        raise PermissionDenied(f"{action} est réservé {who}.")
+        raise PermissionDenied(f"{action} : action réservée {who}.")
     return user
 
 
 def require_moderator(user: User | None) -> User:
-    return _require(user, "moderator", "Cette page")
+    return _require(user, "moderator", "Modération")
 
 
 def _reason(text: str | None, required: bool = False) -> str:
@@ -49,7 +49,7 @@ def _log(session: Session, type_: str, user: User, page: Page | None = None, **d
 
 def patrol(session: Session, user: User | None, revision_id) -> Revision:
     """Mark a revision as checked by a confirmed contributor."""
-    _require(user, "confirmed", "Le marquage des modifications comme vérifiées")
+    _require(user, "confirmed", "Vérification des modifications")
     revision = pages.get_revision(session, revision_id)
     if not revision.patrolled:
         revision.patrolled = True
@@ -80,7 +80,7 @@ def rollback(
     session: Session, search: SearchBackend | None, user: User | None, title: str, summary: str = ""
 ) -> RollbackResult:
     """Undo the last editor's consecutive edits on a page in one new revision."""
-    _require(user, "confirmed", "L'annulation rapide (révocation)")
+    _require(user, "confirmed", "Révocation rapide")
     page = pages.get_page(session, title)
     latest = page.latest
     undone = []
@@ -133,7 +133,7 @@ def rollback_all(
     reason: str = "",
 ) -> MassRollbackReport:
     """Undo every edit of one account since `since`, across pages, in one logged action."""
-    _require(moderator, "moderator", "L'annulation de toutes les modifications d'un compte")
+    _require(moderator, "moderator", "Annulation de toutes les modifications d'un compte")
     target_user = accounts.get_user(session, name)
     reason = _reason(reason)
     report = MassRollbackReport()
@@ -199,7 +199,7 @@ def block(
     session: Session, moderator: User | None, name: str, until: datetime | None, reason: str
 ) -> User:
     """Block an account until `until` (None: until lifted); it can still read."""
-    _require(moderator, "moderator", "Le blocage d'un compte")
+    _require(moderator, "moderator", "Blocage d'un compte")
     target = accounts.get_user(session, name)
     if target.id == moderator.id:
         raise InvalidInput("Vous ne pouvez pas bloquer votre propre compte.")
@@ -207,8 +207,10 @@ def block(
         raise PermissionDenied("Seul un administrateur peut bloquer un modérateur.")
     if until is not None and until <= utcnow():
         raise InvalidInput("La fin du blocage doit être dans le futur.")
+    # Every check before the first change: a refusal must leave nothing pending in the session.
+    reason = _reason(reason, required=True)
     target.blocked_until = until or FOREVER
-    target.block_reason = _reason(reason, required=True)
+    target.block_reason = reason
     _log(
         session,
         "block",
@@ -222,7 +224,7 @@ def block(
 
 
 def unblock(session: Session, moderator: User | None, name: str, reason: str = "") -> User:
-    _require(moderator, "moderator", "Le déblocage d'un compte")
+    _require(moderator, "moderator", "Déblocage d'un compte")
     target = accounts.get_user(session, name)
     if not target.is_blocked():
         raise InvalidInput(f"Le compte « {target.name} » n'est pas bloqué.")
@@ -242,17 +244,18 @@ def protect(
     reason: str = "",
 ) -> Page:
     """Restrict editing of a page to confirmed contributors or moderators ("" lifts it)."""
-    _require(moderator, "moderator", "La protection des pages")
+    _require(moderator, "moderator", "Protection des pages")
     if level not in PROTECTION_LEVELS:
         raise InvalidInput(
             "Niveau de protection inconnu : choisissez « », « confirmed » ou « moderator »."
         )
     if until is not None and until <= utcnow():
         raise InvalidInput("La fin de la protection doit être dans le futur.")
+    reason = _reason(reason, required=bool(level)) if level else ""
     page = pages.get_page(session, title)
     page.protection = level
     page.protection_until = until if level else None
-    page.protection_reason = _reason(reason, required=bool(level)) if level else ""
+    page.protection_reason = reason
     _log(
         session,
         "protect" if level else "unprotect",
@@ -270,13 +273,12 @@ def delete_page(
     session: Session, search: SearchBackend | None, moderator: User | None, title: str, reason: str
 ) -> Page:
     """Soft-delete: the page disappears from reading and search, its history stays."""
-    _require(moderator, "moderator", "La suppression des pages")
+    _require(moderator, "moderator", "Suppression des pages")
+    reason = _reason(reason, required=True)
     page = pages.get_page(session, title)
     page.deleted_at = utcnow()
     pages.invalidate_linking(session, page.title)
-    _log(
-        session, "delete", moderator, page, title=page.title, reason=_reason(reason, required=True)
-    )
+    _log(session, "delete", moderator, page, title=page.title, reason=reason)
     session.commit()
     if search is not None:
         search.remove_page(page.id)
@@ -290,7 +292,7 @@ def restore_page(
     title: str,
     reason: str = "",
 ) -> Page:
-    _require(moderator, "moderator", "La restauration des pages")
+    _require(moderator, "moderator", "Restauration des pages")
     normalized = titles.validate(title)
     page = session.scalar(select(Page).where(Page.title == normalized))
     if page is None:
@@ -332,12 +334,12 @@ def report(
 
 
 def open_reports(session: Session, moderator: User | None) -> list[Report]:
-    _require(moderator, "moderator", "La file des signalements")
+    _require(moderator, "moderator", "File des signalements")
     return list(session.scalars(select(Report).where(Report.status == "open").order_by(Report.id)))
 
 
 def close_report(session: Session, moderator: User | None, report_id, status: str) -> Report:
-    _require(moderator, "moderator", "Le traitement des signalements")
+    _require(moderator, "moderator", "Traitement des signalements")
     if status not in ("resolved", "rejected"):
         raise InvalidInput("Statut inconnu : « resolved » ou « rejected ».")
     item = session.get(Report, int(report_id)) if str(report_id).isdigit() else None

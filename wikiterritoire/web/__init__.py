@@ -5,7 +5,6 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from ..models import User
-from ..services import accounts
 from . import context, formatting
 
 login_manager = LoginManager()
@@ -21,14 +20,6 @@ CONTENT_SECURITY_POLICY = (
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     return context.db().get(User, int(user_id)) if user_id.isdigit() else None
-
-
-@login_manager.request_loader
-def _load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return accounts.user_for_token(context.db(), header[7:].strip())
-    return None
 
 
 def _security_headers(response):

@@ -1,6 +1,6 @@
 """The JSON API (/api/v1): same services, same permission checks as the web pages."""
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 
 from .. import titles
 from ..errors import AuthenticationRequired, EditConflict, InvalidInput
@@ -21,10 +21,16 @@ def authenticate():
     """Bearer token, or a session whose writes carry the CSRF token (X-CSRFToken header)."""
     header = request.headers.get("Authorization", "")
     if header:
-        if not header.startswith("Bearer ") or not accounts.user_for_token(
-            context.db(), header[7:].strip()
-        ):
+        owner = (
+            accounts.user_for_token(context.db(), header[7:].strip())
+            if header.startswith("Bearer ")
+            else None
+        )
+        if owner is None:
             raise AuthenticationRequired("Jeton d'API invalide ou révoqué.")
+        # The token speaks for its owner, whoever the session cookie belongs to. Flask-Login
+        # reads the current user from g._login_user; setting it leaves the session untouched.
+        g._login_user = owner
         return
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         if context.user() is None and request.endpoint in ANONYMOUS_WRITES:

@@ -4,20 +4,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .. import titles
+from ..models import ROLE_NAMES
 
 TIMEZONE = ZoneInfo("Europe/Paris")
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-ROLE_NAMES = {
-    "reader": "lecteur",
-    "contributor": "contributeur",
-    "confirmed": "contributeur confirmé",
-    "mediator": "médiateur",
-    "moderator": "modérateur",
-    "admin": "administrateur",
-}
 
 
 def date_fr(value: datetime | None, with_time: bool = True) -> str:
