@@ -4,14 +4,14 @@ import contextlib
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FAST_HASH, Browser
+from conftest import FAST_HASH, Browser, database_url, fresh_data_dir
+from sqlalchemy import create_engine, inspect, text
 
 from wikiterritoire import create_app
 from wikiterritoire.cli import main
@@ -36,6 +36,7 @@ def make_app(data_dir: Path):
     return create_app(
         {
             "DATA_DIR": str(data_dir),
+            "DATABASE_URL": database_url(data_dir),
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "PASSWORD_HASH_METHOD": FAST_HASH,
@@ -43,9 +44,22 @@ def make_app(data_dir: Path):
     )
 
 
-def tables(db_path: Path) -> set[str]:
-    with sqlite3.connect(db_path) as conn:
-        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+def tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def count(url: str, *queries: str) -> list[int]:
+    """The single number each SQL query returns."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [connection.execute(text(query)).scalar_one() for query in queries]
+    finally:
+        engine.dispose()
 
 
 def console_script() -> str:
@@ -67,7 +81,7 @@ def test_init_is_idempotent_and_keeps_the_content(
 
     assert second.exit_code == 0, output_of(second)
     assert str(data_dir) in second.output
-    assert {"users", "pages", "revisions", "portals"} <= tables(data_dir / "wiki.sqlite3")
+    assert {"users", "pages", "revisions", "portals"} <= tables(database_url(data_dir))
     response = app.test_client().get("/api/v1/pages/Le_Glaz")
     assert response.status_code == 200
 
@@ -90,7 +104,7 @@ def test_init_honours_wiki_data_dir_in_an_empty_directory(tmp_path):
 
     assert (data / "wiki.sqlite3").is_file()
     assert (data / "secret_key").is_file()
-    assert "pages" in tables(data / "wiki.sqlite3")
+    assert "pages" in tables(f"sqlite:///{data / 'wiki.sqlite3'}")
     assert not (tmp_path / "instance").exists(), "the default ./instance was used instead"
 
 
@@ -260,13 +274,14 @@ needs_demo = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, migrated_db):
     """Run `demo` twice on a fresh data dir; returns (data dir, first result, second result)."""
     if not DEMO_CONTENT.is_dir():
         pytest.skip("wikiterritoire/demo_content/ does not exist yet")
-    data = tmp_path_factory.mktemp("demo") / "instance"
+    data = fresh_data_dir(tmp_path_factory.mktemp("demo"), migrated_db)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WIKI_DATA_DIR", str(data))
+        mp.setenv("WIKI_DATABASE_URL", database_url(data))
         runner = CliRunner()
         first = runner.invoke(main, ["demo"])
         second = runner.invoke(main, ["demo"])
@@ -287,12 +302,12 @@ def test_demo_loads_portals_articles_and_revisions(demo, demo_app):
     client = demo_app.test_client()
     portal_list = client.get("/api/v1/portals").get_json()["portals"]
     assert len(portal_list) >= 10
-    with sqlite3.connect(demo[0] / "wiki.sqlite3") as conn:
-        live = conn.execute("SELECT count(*) FROM pages WHERE deleted_at IS NULL").fetchone()[0]
-        multi = conn.execute(
-            "SELECT count(*) FROM (SELECT page_id FROM revisions GROUP BY page_id "
-            "HAVING count(*) > 1 AND count(DISTINCT author_id) > 1)"
-        ).fetchone()[0]
+    live, multi = count(
+        database_url(demo[0]),
+        "SELECT count(*) FROM pages WHERE deleted_at IS NULL",
+        "SELECT count(*) FROM (SELECT page_id FROM revisions GROUP BY page_id "
+        "HAVING count(*) > 1 AND count(DISTINCT author_id) > 1) AS multi",
+    )
     assert live >= 30
     assert multi >= 3, "several articles should have revisions by different users"
     assert sum(p["articles"] for p in portal_list) >= 30
@@ -320,11 +335,10 @@ def test_demo_content_is_searchable(demo, demo_app):
 def test_demo_is_idempotent(demo, demo_app):
     data, first, second = demo
     assert second.exit_code == 0, output_of(second)
-    with sqlite3.connect(data / "wiki.sqlite3") as conn:
-        counts = [
-            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-            for table in ("portals", "pages", "revisions", "users")
-        ]
+    counts = count(
+        database_url(data),
+        *(f"SELECT count(*) FROM {table}" for table in ("portals", "pages", "revisions", "users")),  # noqa: S608
+    )
     portals_count = len(demo_app.test_client().get("/api/v1/portals").get_json()["portals"])
     assert counts[0] == portals_count
     reported = re.search(r"(\d+) portails, (\d+) articles, (\d+) versions", first.output)

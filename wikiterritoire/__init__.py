@@ -15,7 +15,7 @@ class WikiContext:
 
     def __init__(self, settings: dict):
         self.db = Database(settings["DATABASE_URL"])
-        self.search = open_backend(settings)
+        self.search = open_backend(settings, self.db.engine)
         self.charter = load_charter(settings["CHARTER_DIR"])
 
 

@@ -12,7 +12,17 @@ from .services import search as search_service
 
 
 def _app():
-    return create_app()
+    """The application, its database brought up to date first: every command can rely on it."""
+    try:
+        app = create_app()
+    except ValueError as exc:  # a setting that cannot work, e.g. WIKI_SEARCH=postgres on SQLite
+        _fail(str(exc))
+    migrate.upgrade(app.config["DATABASE_URL"])
+    # Hand the database connections back when the command ends, not when the process does.
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(app.extensions["wiki"].db.dispose)
+    return app
 
 
 def _fail(message: str):
@@ -26,8 +36,7 @@ def main():
 
 
 def init_storage(app) -> None:
-    """Create or upgrade the database, and build the search index if it is missing."""
-    migrate.upgrade(app.config["DATABASE_URL"])
+    """Build the search index if it is missing (`_app` has already upgraded the database)."""
     wiki = app.extensions["wiki"]
     with wiki.db.fresh_session() as session:
         if pages.count_pages(session) and not wiki.search.doc_count():
@@ -77,7 +86,10 @@ def serve(host: str, port: int, workers: int, threads: int):
     """Sert le wiki avec un serveur WSGI de production (gunicorn)."""
     from .server import run
 
-    init_storage(_app())
+    app = _app()
+    init_storage(app)
+    # No database connection of this process may cross the fork into gunicorn's workers.
+    app.extensions["wiki"].db.dispose()
     click.echo(f"Wiki servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
     run(host, port, workers, threads)
 
@@ -94,7 +106,6 @@ def serve(host: str, port: int, workers: int, threads: int):
 def create_user(name: str, role: str, password_stdin: bool):
     """Crée un compte ; sans --password-stdin, un mot de passe est tiré au sort et affiché."""
     app = _app()
-    migrate.upgrade(app.config["DATABASE_URL"])
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else secrets.token_urlsafe(12)
     with app.extensions["wiki"].db.fresh_session() as session:
         try:

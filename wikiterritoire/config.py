@@ -46,6 +46,11 @@ def load(overrides: dict | None = None) -> dict:
     settings["DATA_DIR"] = str(data_dir)
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'wiki.sqlite3'}"
+    elif settings["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
+        # A plain PostgreSQL URL means the driver we install, psycopg 3.
+        settings["DATABASE_URL"] = (
+            "postgresql+psycopg://" + settings["DATABASE_URL"].split("://", 1)[1]
+        )
     settings.setdefault("SEARCH_INDEX_DIR", str(data_dir / "search-index"))
     if not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _stored_secret_key(data_dir)

@@ -16,6 +16,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest INTEGER key (PostgreSQL's int4): a larger id from a URL matches nothing.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -35,7 +39,34 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _replace_nul_characters, retval=True)
+    return engine
+
+
+def _replace_nul_characters(_conn, _cursor, statement, parameters, _context, executemany):
+    """PostgreSQL text cannot hold U+0000: store U+FFFD instead, as CommonMark and browsers do.
+
+    SQLite keeps the character; either way the page renders the same, and a look-up by a name or
+    a title holding it finds nothing instead of failing.
+    """
+    if executemany:
+        return statement, [_without_nul(p) for p in parameters]
+    return statement, _without_nul(parameters)
+
+
+def _without_nul(parameters):
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    if not any(isinstance(v, str) and "\x00" in v for v in values or ()):
+        return parameters
+    if isinstance(parameters, dict):
+        return {k: _nul_free(v) for k, v in parameters.items()}
+    return type(parameters)(_nul_free(v) for v in parameters)
+
+
+def _nul_free(value):
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 class Database:

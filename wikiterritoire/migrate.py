@@ -4,6 +4,7 @@ from alembic import command
 from alembic.config import Config
 
 from .config import ROOT
+from .search.postgres_index import TABLES as SEARCH_TABLES
 
 
 def alembic_config(url: str) -> Config:
@@ -17,3 +18,8 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Create the database or bring it up to `revision`."""
     command.upgrade(alembic_config(url), revision)
+
+
+def include_name(name: str | None, type_: str, _parent_names: dict) -> bool:
+    """Leave a search backend's own tables out of the comparison with the models (autogenerate)."""
+    return not (type_ == "table" and name in SEARCH_TABLES)

@@ -61,6 +61,10 @@ class User(Base):
     #: While set and in the future, the account may read but not write.
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     block_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: Follow the pages one creates or edits automatically.
+    watch_own_edits: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Secret of the private Atom feed of the watchlist (regenerated on demand).
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def has_role(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
@@ -230,3 +234,17 @@ class Report(Base):
 
     page: Mapped[Page] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class WatchlistEntry(Base):
+    """A page a user follows: its changes appear on the user's watchlist and feed."""
+
+    __tablename__ = "watchlist"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

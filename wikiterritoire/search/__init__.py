@@ -1,9 +1,12 @@
-"""Full-text search: the backend interface shared by Whoosh and, later, PostgreSQL."""
+"""Full-text search: the backend interface shared by Whoosh and PostgreSQL."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -53,11 +56,15 @@ class SearchBackend(Protocol):
     ) -> int: ...
 
 
-def open_backend(settings: dict) -> SearchBackend:
-    """The backend named by WIKI_SEARCH."""
+def open_backend(settings: dict, engine: "Engine | None" = None) -> SearchBackend:
+    """The backend named by WIKI_SEARCH; `postgres` shares `engine`, the application's database."""
     name = settings.get("SEARCH_BACKEND", "whoosh")
     if name == "whoosh":
         from .whoosh_index import WhooshIndex
 
         return WhooshIndex(settings["SEARCH_INDEX_DIR"])
-    raise ValueError(f"WIKI_SEARCH inconnu : {name!r} (valeurs possibles : whoosh)")
+    if name == "postgres":
+        from .postgres_index import PostgresIndex
+
+        return PostgresIndex(engine if engine is not None else settings["DATABASE_URL"])
+    raise ValueError(f"WIKI_SEARCH inconnu : {name!r} (valeurs possibles : whoosh, postgres)")

@@ -23,6 +23,9 @@ from whoosh.support.charset import accent_map
 from ..markup import sanitize
 from . import Hit, PageDoc, Results
 
+#: Snippets look for matches in the first characters only: re-analysing whole articles for
+#: every hit made highlighting three quarters of a search's time.
+SNIPPET_SCAN_CHARS = 2000
 #: Bump when the schema or an analyzer changes: an index of another version is rebuilt.
 SCHEMA_VERSION = "2"
 _stemmers = threading.local()
@@ -165,7 +168,9 @@ class WhooshIndex:
             # Whoosh answers a page past the end with the last page; a client paging on
             # until it gets nothing must get nothing.
             return Results([], results.total, page)
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.results.fragmenter = highlight.ContextFragmenter(
+            maxchars=240, surround=60, charlimit=SNIPPET_SCAN_CHARS
+        )
         results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         hits = [
             Hit(

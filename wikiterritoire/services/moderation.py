@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import titles
+from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import Event, Page, Report, Revision, User, utcnow
 from ..search import SearchBackend
@@ -342,7 +343,8 @@ def close_report(session: Session, moderator: User | None, report_id, status: st
     _require(moderator, "moderator", "Traitement des signalements")
     if status not in ("resolved", "rejected"):
         raise InvalidInput("Statut inconnu : « resolved » ou « rejected ».")
-    item = session.get(Report, int(report_id)) if str(report_id).isdigit() else None
+    valid = str(report_id).isdigit() and 0 < int(report_id) <= MAX_ID
+    item = session.get(Report, int(report_id)) if valid else None
     if item is None:
         raise NotFound("Ce signalement n'existe pas.")
     item.status = status

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import diff, markup, risk, titles
+from ..db import MAX_ID
 from ..errors import (
     AuthenticationRequired,
     EditConflict,
@@ -22,7 +23,7 @@ from ..errors import (
 )
 from ..models import Link, Page, Portal, RenderedRevision, Revision, User, page_portals, utcnow
 from ..search import PageDoc, SearchBackend
-from . import accounts
+from . import accounts, watchlist
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def get_revision(session: Session, revision_id: int | str) -> Revision:
         rev_id = int(revision_id)
     except (TypeError, ValueError):
         raise InvalidInput("Le numéro de version doit être un nombre entier.") from None
-    revision = session.get(Revision, rev_id) if 0 < rev_id < 2**63 else None
+    revision = session.get(Revision, rev_id) if 0 < rev_id <= MAX_ID else None
     if revision is None or revision.page.deleted_at is not None:
         raise NotFound(f"La version {revision_id} n'existe pas.")
     return revision
@@ -227,6 +228,8 @@ def save_edit(
     _replace_links(session, page, rendered.links)
     if created:
         invalidate_linking(session, title)
+    if user.watch_own_edits:
+        watchlist.add(session, user, page)
     session.commit()
     index(search, page)
     accounts.promote_if_trusted(session, user)

@@ -37,11 +37,13 @@ def init_app(app: Flask) -> None:
         auth,
         changes,
         errors,
+        feeds,
         moderation,
         pages,
         portals,
         search,
         users,
+        watch,
     )
 
     login_manager.init_app(app)
@@ -49,7 +51,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     csrf.init_app(app)
     formatting.register(app)
-    for module in (pages, auth, portals, search, changes, users, moderation, api, api_moderation):
+    for module in (
+        pages,
+        auth,
+        portals,
+        search,
+        changes,
+        users,
+        moderation,
+        watch,
+        feeds,
+        api,
+        api_moderation,
+    ):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     csrf.exempt(api_moderation.bp)

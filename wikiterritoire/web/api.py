@@ -5,7 +5,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from .. import titles
 from ..errors import AuthenticationRequired, EditConflict, InvalidInput
 from ..models import Page, Revision
-from ..services import accounts, pages, portals
+from ..services import accounts, pages, portals, watchlist
 from ..services import search as search_service
 from . import context
 from .openapi import openapi_document
@@ -274,3 +274,27 @@ def update_portal(slug: str):
         context.db(), context.user(), slug, field(data, "description", str, required=True)
     )
     return jsonify({"slug": portal.slug, "name": portal.name, "description": portal.description})
+
+
+@bp.get("/watchlist")
+def get_watchlist():
+    session = context.db()
+    user = context.user()
+    return jsonify(
+        {
+            "pages": watchlist.watched_titles(session, user),
+            "changes": [revision_json(r) for r in watchlist.changes(session, user, limit=100)],
+        }
+    )
+
+
+@bp.put("/pages/<title>/watch")
+def watch_page(title: str):
+    page = watchlist.watch(context.db(), context.user(), title)
+    return jsonify({"page": page.title, "watching": True})
+
+
+@bp.delete("/pages/<title>/watch")
+def unwatch_page(title: str):
+    page = watchlist.unwatch(context.db(), context.user(), title)
+    return jsonify({"page": page.title, "watching": False})

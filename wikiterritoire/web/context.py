@@ -28,3 +28,7 @@ def user() -> User | None:
 
 def hash_method() -> str:
     return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def site_name() -> str:
+    return current_app.config["SITE_NAME"]

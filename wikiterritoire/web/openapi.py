@@ -200,6 +200,18 @@ MODERATION_PATHS = {
             "responses": {"200": {"description": "Les signalements"}, **_errors(401, 403)},
         },
     },
+    "/watchlist": {
+        "get": {
+            "summary": "Pages suivies et leurs dernières modifications",
+            "security": [{"bearer": []}],
+            "responses": {"200": {"description": "La liste de suivi"}, **_errors(401)},
+        }
+    },
+    "/pages/{title}/watch": {
+        "parameters": [TITLE],
+        "put": _action("Suivre une page", {}, codes=(401, 404)),
+        "delete": _action("Ne plus suivre une page", {}, codes=(401, 404)),
+    },
     "/reports/{id}/close": {
         "parameters": [_path_param("id", "integer")],
         "post": _action(

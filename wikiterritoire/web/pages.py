@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import diff, markup, titles
 from ..errors import EditConflict, InvalidInput, InvalidTitle, NotFound, WikiError
-from ..services import pages, portals
+from ..services import pages, portals, watchlist
 from . import context
 
 bp = Blueprint("pages", __name__)
@@ -43,6 +43,7 @@ def show(title: str):
         rendered=rendered,
         backlinks=pages.backlinks(session, page),
         contributors=pages.contributors(session, page),
+        watching=watchlist.is_watching(session, context.user(), page),
         old=False,
     )
 
