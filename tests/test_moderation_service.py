@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from wikiterritoire.errors import AuthenticationRequired, InvalidInput, NotFound, PermissionDenied
 from wikiterritoire.models import Event, Page, Report, Revision, User, utcnow
-from wikiterritoire.services import accounts, events, moderation, pages
+from wikiterritoire.services import accounts, events, history, moderation, pages
 from wikiterritoire.services import search as search_service
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -617,11 +617,11 @@ def test_deleted_page_no_longer_counts_as_a_backlink(session, search, edit, anne
     edit(anne, "Goulet de Brest", "Le goulet.")
     edit(anne, "Phare du Petit Minou", "Le phare garde le [[Goulet de Brest]].")
     goulet = pages.get_page(session, "Goulet de Brest")
-    assert pages.backlinks(session, goulet) == ["Phare du Petit Minou"]
+    assert history.backlinks(session, goulet) == ["Phare du Petit Minou"]
 
     moderation.delete_page(session, search, morgane, "Phare du Petit Minou", "Doublon")
 
-    assert pages.backlinks(session, goulet) == []
+    assert history.backlinks(session, goulet) == []
 
 
 def test_deleted_page_keeps_its_revisions(session, search, edit, linked, bob, morgane):
@@ -632,7 +632,7 @@ def test_deleted_page_keeps_its_revisions(session, search, edit, linked, bob, mo
 
     assert [(r.id, r.text) for r in revisions_of(session, "Phare du Petit Minou")] == before
     assert all(
-        r.page.title != "Phare du Petit Minou" for r in pages.recent_changes(session, limit=500)
+        r.page.title != "Phare du Petit Minou" for r in history.recent_changes(session, limit=500)
     )
 
 

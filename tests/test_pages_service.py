@@ -11,7 +11,7 @@ from wikiterritoire.errors import (
     TooLarge,
 )
 from wikiterritoire.models import RenderedRevision
-from wikiterritoire.services import pages, portals
+from wikiterritoire.services import history, pages, portals
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_each_save_appends_an_immutable_revision(session, search, lucie, yann):
     )
     rev = second.revision
     assert rev.parent_id == first.id and rev.size_delta == 6
-    history = pages.history(session, pages.get_page(session, "Port"))
-    assert [r.id for r in history] == [rev.id, first.id]
+    revisions = history.page_history(session, pages.get_page(session, "Port"))
+    assert [r.id for r in revisions] == [rev.id, first.id]
     assert session.get(type(first), first.id).text == "Un.\n"
 
 
@@ -51,7 +51,7 @@ def test_identical_text_writes_nothing(session, search, lucie):
     first = pages.save_edit(session, search, lucie, "Port", "Un.\n").revision
     again = pages.save_edit(session, search, lucie, "Port", "Un.\r\n", base_revision_id=first.id)
     assert not again.changed and again.revision.id == first.id
-    assert pages.revision_count(session, again.page) == 1
+    assert history.revision_count(session, again.page) == 1
 
 
 def test_stale_base_revision_raises_conflict_with_both_texts(session, search, lucie, yann):
@@ -128,7 +128,7 @@ def test_revert_adds_a_revision_with_the_old_text(session, search, lucie, yann):
     result = pages.revert(session, search, lucie, "Port", v1.id)
     assert result.changed and result.revision.id > v2.id
     assert result.revision.text == "Bon texte.\n" and "revert" in result.revision.tags
-    assert pages.revision_count(session, result.page) == 3
+    assert history.revision_count(session, result.page) == 3
 
 
 def test_revert_to_a_revision_of_another_page_is_refused(session, search, lucie):
@@ -149,7 +149,7 @@ def test_compare_any_two_revisions_of_a_page(session, search, lucie):
         "le grand port de commerce\n",
         base_revision_id=v2.revision.id,
     )
-    old, new, rows = pages.compare(session, v1.id, v3.revision.id)
+    old, new, rows = history.compare(session, v1.id, v3.revision.id)
     changed = [r for r in rows if r.kind == "change"]
     assert changed and "<del>pêche</del>" in changed[0].old_html
     assert "grand</ins>" in changed[0].new_html and "<ins>commerce</ins>" in changed[0].new_html
@@ -159,7 +159,7 @@ def test_compare_revisions_of_different_pages_is_refused(session, search, lucie)
     a = pages.save_edit(session, search, lucie, "A", "x").revision
     b = pages.save_edit(session, search, lucie, "B", "y").revision
     with pytest.raises(InvalidInput, match="même page"):
-        pages.compare(session, a.id, b.id)
+        history.compare(session, a.id, b.id)
 
 
 def test_unknown_revision_is_not_found(session):
@@ -173,9 +173,9 @@ def test_backlinks_follow_the_current_text(session, search, lucie):
     pages.save_edit(session, search, lucie, "Port", "Le port.")
     linking = pages.save_edit(session, search, lucie, "Quai", "Voir [[port]].").revision
     target = pages.get_page(session, "Port")
-    assert pages.backlinks(session, target) == ["Quai"]
+    assert history.backlinks(session, target) == ["Quai"]
     pages.save_edit(session, search, lucie, "Quai", "Plus de lien.", base_revision_id=linking.id)
-    assert pages.backlinks(session, target) == []
+    assert history.backlinks(session, target) == []
 
 
 def test_red_link_turns_blue_when_the_page_is_created(session, search, lucie):

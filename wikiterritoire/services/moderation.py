@@ -15,7 +15,7 @@ from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import Event, Page, Report, Revision, User, utcnow
 from ..search import SearchBackend
-from . import accounts, pages
+from . import accounts, history, pages
 
 #: Far enough to mean "until lifted" while staying a real date in every database.
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -85,7 +85,7 @@ def rollback(
     page = pages.get_page(session, title)
     latest = page.latest
     undone = []
-    for revision in pages.history(session, page, limit=1000):
+    for revision in history.page_history(session, page, limit=1000):
         if revision.author_id != latest.author_id:
             target = revision
             break
@@ -148,7 +148,7 @@ def rollback_all(
     ):
         if page.deleted_at is not None:
             continue
-        revisions = list(reversed(pages.history(session, page, limit=10_000)))
+        revisions = list(reversed(history.page_history(session, page, limit=10_000)))
         first = next(
             i for i, r in enumerate(revisions)
             if r.author_id == target_user.id and r.created_at >= since

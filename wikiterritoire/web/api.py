@@ -5,7 +5,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from .. import titles
 from ..errors import AuthenticationRequired, EditConflict, InvalidInput
 from ..models import Page, Revision
-from ..services import accounts, pages, portals, watchlist
+from ..services import accounts, history, pages, portals, watchlist
 from ..services import search as search_service
 from . import context
 from .openapi import openapi_document
@@ -173,8 +173,10 @@ def list_revisions(title: str):
     return jsonify(
         {
             "title": page.title,
-            "total": pages.revision_count(session, page),
-            "revisions": [revision_json(r) for r in pages.history(session, page, limit, offset)],
+            "total": history.revision_count(session, page),
+            "revisions": [
+                revision_json(r) for r in history.page_history(session, page, limit, offset)
+            ],
         }
     )
 
@@ -242,7 +244,7 @@ def search():
 def recent_changes():
     from .changes import filters_from
 
-    revisions = pages.recent_changes(
+    revisions = history.recent_changes(
         context.db(), limit=int_arg("limit", 50, 500) or 50, filters=filters_from(request.args)
     )
     return jsonify({"changes": [revision_json(r) for r in revisions]})

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from .. import risk
-from ..services import moderation, pages
+from ..services import history, moderation
 from . import context
 
 bp = Blueprint("changes", __name__)
@@ -18,9 +18,9 @@ SWITCHES = {
 }
 
 
-def filters_from(args) -> pages.ChangeFilters:
+def filters_from(args) -> history.ChangeFilters:
     """Read the filters of a query string (shared by the page and the API)."""
-    return pages.ChangeFilters(
+    return history.ChangeFilters(
         **{name: args.get(name) == "1" for name in SWITCHES},
         portal=args.get("portal") or None,
         tag=args.get("tag") or None,
@@ -35,7 +35,7 @@ def recent():
     filters = filters_from(request.args)
     return render_template(
         "changes/recent.html",
-        revisions=pages.recent_changes(session, limit=limit, filters=filters),
+        revisions=history.recent_changes(session, limit=limit, filters=filters),
         limit=limit,
         filters=filters,
         switches=SWITCHES,

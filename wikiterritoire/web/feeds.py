@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request, url_for
 
 from .. import titles
 from ..models import Revision, utcnow
-from ..services import pages, watchlist
+from ..services import history, watchlist
 from . import context
 from .changes import filters_from
 
@@ -28,7 +28,7 @@ def atom(title: str, self_url: str, revisions: list[Revision]) -> Response:
         page_path = titles.to_path(rev.page.title)
         if rev.parent_id:
             link = url_for(
-                "pages.compare",
+                "history.compare",
                 title=page_path,
                 _external=True,
                 **{"from": rev.parent_id, "to": rev.id},
@@ -53,7 +53,7 @@ def atom(title: str, self_url: str, revisions: list[Revision]) -> Response:
 
 @bp.get("/recent-changes/atom")
 def recent_changes():
-    revisions = pages.recent_changes(context.db(), limit=50, filters=filters_from(request.args))
+    revisions = history.recent_changes(context.db(), limit=50, filters=filters_from(request.args))
     title = f"{context.site_name()} — modifications récentes"
     return atom(title, request.url, revisions)
 

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import diff, markup, titles
 from ..errors import EditConflict, InvalidInput, InvalidTitle, NotFound, WikiError
+from ..services import history as history_service
 from ..services import pages, portals, watchlist
 from . import context
 
@@ -41,8 +42,8 @@ def show(title: str):
         page=page,
         revision=page.latest,
         rendered=rendered,
-        backlinks=pages.backlinks(session, page),
-        contributors=pages.contributors(session, page),
+        backlinks=history_service.backlinks(session, page),
+        contributors=history_service.contributors(session, page),
         watching=watchlist.is_watching(session, context.user(), page),
         old=False,
     )
@@ -180,13 +181,13 @@ def history(title: str):
     page = pages.get_page(session, title)
     offset = request.args.get("offset", "0")
     offset = min(int(offset), 10**9) if offset.isdigit() else 0
-    revisions = pages.history(session, page, limit=100, offset=offset)
+    revisions = history_service.page_history(session, page, limit=100, offset=offset)
     return render_template(
         "wiki/history.html",
         page=page,
         revisions=revisions,
         offset=offset,
-        total=pages.revision_count(session, page),
+        total=history_service.revision_count(session, page),
     )
 
 
@@ -200,11 +201,11 @@ def compare(title: str):
     if not from_id:
         newer = pages.get_revision(session, to_id)
         from_id = newer.parent_id or newer.id
-    old, new, rows = pages.compare(session, from_id, to_id)
+    old, new, rows = history_service.compare(session, from_id, to_id)
     if old.page_id != page.id:
         raise NotFound("Ces versions n'appartiennent pas à cette page.")
     if old.id > new.id:
-        old, new, rows = pages.compare(session, new.id, old.id)
+        old, new, rows = history_service.compare(session, new.id, old.id)
     return render_template("wiki/diff.html", page=page, old=old, new=new, rows=rows)
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import PermissionDenied, WikiError
-from ..services import pages, portals
+from ..services import history, pages, portals
 from . import context
 
 bp = Blueprint("portals", __name__)
@@ -15,7 +15,7 @@ def home():
     return render_template(
         "portals/home.html",
         portals=portals.list_portals(session),
-        recent=pages.recent_changes(session, limit=10),
+        recent=history.recent_changes(session, limit=10),
         page_count=pages.count_pages(session),
     )
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from ..services import accounts, pages
+from ..services import accounts, history
 from . import context
 from .moderation import DURATIONS
 
@@ -13,7 +13,7 @@ bp = Blueprint("users", __name__)
 def show(name: str):
     session = context.db()
     user = accounts.get_user(session, name.replace("_", " "))
-    contributions = pages.contributions(session, user)
+    contributions = history.contributions(session, user)
     return render_template(
         "users/user.html", person=user, contributions=contributions, durations=DURATIONS
     )
