@@ -92,3 +92,18 @@ def test_private_watchlist_feed_works_with_its_secret_and_can_be_renewed(
     assert "no-store" in response.headers["Cache-Control"]
     watchlist.feed_token(session, lucie, renew=True)
     assert client.get(f"/watchlist/atom/{token}").status_code == 404
+
+
+def test_recent_changes_are_grouped_by_day_under_french_headings(client, session, search, lucie):
+    from datetime import timedelta
+
+    from wikiterritoire.models import utcnow
+
+    yesterday = utcnow() - timedelta(days=1)
+    pages.save_edit(session, search, lucie, "Port", "Le port.", when=yesterday)
+    pages.save_edit(session, search, lucie, "Criée", "La criée.")
+    page = client.get("/recent-changes").get_data(as_text=True)
+    headings = page.split('<h2 class="day">')[1:]
+    assert len(headings) == 2
+    assert headings[0].index("Criée") < headings[0].index("</ul>")
+    assert "Port" in headings[1]

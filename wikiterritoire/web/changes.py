@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request
 
 from .. import risk
 from ..services import history, moderation
-from . import context
+from . import context, formatting
 
 bp = Blueprint("changes", __name__)
 
@@ -16,6 +16,17 @@ SWITCHES = {
     "creations": "créations de pages",
     "large_removals": "gros retraits",
 }
+
+
+def by_day(revisions):
+    """[(French day label, revisions of that day)], in the order given (newest first)."""
+    days: list[tuple[str, list]] = []
+    for rev in revisions:
+        label = formatting.date_fr(rev.created_at, with_time=False)
+        if not days or days[-1][0] != label:
+            days.append((label, []))
+        days[-1][1].append(rev)
+    return days
 
 
 def filters_from(args) -> history.ChangeFilters:
@@ -35,7 +46,7 @@ def recent():
     filters = filters_from(request.args)
     return render_template(
         "changes/recent.html",
-        revisions=history.recent_changes(session, limit=limit, filters=filters),
+        days=by_day(history.recent_changes(session, limit=limit, filters=filters)),
         limit=limit,
         filters=filters,
         switches=SWITCHES,
