@@ -17,7 +17,6 @@ from wikiterritoire import create_app
 from wikiterritoire.cli import main
 from wikiterritoire.services import pages
 
-DEMO_CONTENT = Path(__file__).resolve().parent.parent / "wikiterritoire" / "demo_content"
 ROLES = ("contributor", "confirmed", "mediator", "moderator", "admin")
 #: A French message: an accented letter or a common French word.
 _FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(le|la|les|de|des|du|un|une|est|pas|n'|d')\b", re.I)
@@ -268,16 +267,10 @@ def test_reindex_of_an_empty_wiki_reports_zero(runner):
 
 # --- demo ---------------------------------------------------------------------------------------
 
-needs_demo = pytest.mark.skipif(
-    not DEMO_CONTENT.is_dir(), reason="wikiterritoire/demo_content/ does not exist yet"
-)
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, migrated_db):
     """Run `demo` twice on a fresh data dir; returns (data dir, first result, second result)."""
-    if not DEMO_CONTENT.is_dir():
-        pytest.skip("wikiterritoire/demo_content/ does not exist yet")
     data = fresh_data_dir(tmp_path_factory.mktemp("demo"), migrated_db)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WIKI_DATA_DIR", str(data))
@@ -295,7 +288,6 @@ def demo_app(demo):
     app.extensions["wiki"].db.dispose()
 
 
-@needs_demo
 def test_demo_loads_portals_articles_and_revisions(demo, demo_app):
     _, first, _ = demo
     assert first.exit_code == 0, output_of(first)
@@ -313,7 +305,6 @@ def test_demo_loads_portals_articles_and_revisions(demo, demo_app):
     assert sum(p["articles"] for p in portal_list) >= 30
 
 
-@needs_demo
 def test_demo_creates_one_user_of_each_role_with_printed_passwords(demo, demo_app):
     _, first, _ = demo
     accounts = re.findall(r"^\s+(\S+)\s+(\w+)\s+(\S+)\s*$", first.output, re.M)
@@ -325,13 +316,11 @@ def test_demo_creates_one_user_of_each_role_with_printed_passwords(demo, demo_ap
         assert browser.login(name, password).status_code == 302, role
 
 
-@needs_demo
 def test_demo_content_is_searchable(demo, demo_app):
     found = demo_app.test_client().get("/api/v1/search?q=chantier+naval").get_json()
     assert found["total"] >= 1
 
 
-@needs_demo
 def test_demo_is_idempotent(demo, demo_app):
     data, first, second = demo
     assert second.exit_code == 0, output_of(second)
