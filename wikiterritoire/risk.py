@@ -73,8 +73,8 @@ RISKY = 40
 
 @dataclass(frozen=True)
 class Signal:
+    #: A key of SIGNAL_LABELS, where its French explanation lives.
     code: str
-    label: str
     weight: int
 
 
@@ -114,33 +114,33 @@ def assess(
     """The signals an edit from `old` to `new` raises, each with its weight."""
     signals: list[Signal] = []
 
-    def raise_(code: str, label: str, weight: int) -> None:
-        signals.append(Signal(code, label, weight))
+    def raise_(code: str, weight: int) -> None:
+        signals.append(Signal(code, weight))
 
     old_size, new_size = len(old.encode()), len(new.encode())
     if old_size >= 200 and new_size < old_size * 0.1:
-        raise_("blanking", "page presque entièrement vidée", 50)
+        raise_("blanking", 50)
     elif old_size >= 500 and new_size < old_size * 0.5:
-        raise_("large-removal", "plus de la moitié du texte retirée", 30)
+        raise_("large-removal", 30)
     added = _added(old, new)
     if _REPEATED_CHAR.search(added) or _REPEATED_WORD.search(added):
-        raise_("repetition", "caractères ou mots répétés", 20)
+        raise_("repetition", 20)
     letters = [c for c in added if c.isalpha()]
     if len(letters) >= 30 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
-        raise_("shouting", "texte en majuscules", 20)
+        raise_("shouting", 20)
     words = set(_WORD.findall(_fold(added + " " + summary)))
     if words & INSULTS:
-        raise_("insult", "insulte ou grossièreté", 40)
+        raise_("insult", 40)
     new_links = len(_URL.findall(new)) - len(_URL.findall(old))
     newcomer = account_age_days < 1 or account_edits < 3
     if new_links >= 3:
-        raise_("many-links", f"{new_links} liens externes ajoutés", 25)
+        raise_("many-links", 25)
     elif new_links >= 1 and newcomer:
-        raise_("newcomer-links", "lien externe ajouté par un nouveau compte", 15)
+        raise_("newcomer-links", 15)
     if newcomer:
-        raise_("new-account", "compte tout récent", 10)
+        raise_("new-account", 10)
     if edits_last_5_minutes >= 5:
-        raise_("burst", f"{edits_last_5_minutes} modifications en 5 minutes", 20)
+        raise_("burst", 20)
     return Assessment(signals)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from .. import diff, risk
 from ..errors import InvalidInput
-from ..models import Link, Page, Portal, Revision, User, page_portals, utcnow
-from .pages import get_revision
+from ..models import Link, Page, Portal, Revision, User, WatchlistEntry, page_portals, utcnow
+from . import pages
 
 
 def page_history(session: Session, page: Page, limit: int = 100, offset: int = 0) -> list[Revision]:
@@ -33,7 +33,7 @@ def revision_count(session: Session, page: Page) -> int:
 
 def compare(session: Session, from_id, to_id) -> tuple[Revision, Revision, list[diff.Row]]:
     """Diff between any two revisions of the same page."""
-    old, new = get_revision(session, from_id), get_revision(session, to_id)
+    old, new = pages.get_revision(session, from_id), pages.get_revision(session, to_id)
     if old.page_id != new.page_id:
         raise InvalidInput(
             "Ces deux versions n'appartiennent pas à la même page : pas de comparaison possible."
@@ -76,6 +76,8 @@ class ChangeFilters:
     risky: bool = False
     portal: str | None = None
     tag: str | None = None
+    #: Only pages this user follows (their watchlist).
+    watched_by: int | None = None
 
 
 #: An account younger than this counts as a new contributor in recent changes.
@@ -115,6 +117,12 @@ def recent_changes(
                 select(page_portals.c.page_id)
                 .join(Portal, Portal.id == page_portals.c.portal_id)
                 .where(Portal.slug == f.portal)
+            )
+        )
+    if f.watched_by is not None:
+        query = query.where(
+            Revision.page_id.in_(
+                select(WatchlistEntry.page_id).where(WatchlistEntry.user_id == f.watched_by)
             )
         )
     if f.tag:

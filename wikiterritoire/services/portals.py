@@ -40,6 +40,11 @@ def list_portals(session: Session) -> list[tuple[Portal, int]]:
     return [(portal, n) for portal, n in rows]
 
 
+def ordered(session: Session) -> list[Portal]:
+    """Every portal in display order, without counting articles."""
+    return list(session.scalars(select(Portal).order_by(Portal.position, Portal.name)))
+
+
 def get_portal(session: Session, slug: str) -> Portal:
     portal = session.scalar(select(Portal).where(Portal.slug == slug))
     if portal is None:

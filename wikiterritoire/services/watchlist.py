@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import AuthenticationRequired, NotFound
 from ..models import Page, Revision, User, WatchlistEntry
-from . import pages
+from . import history, pages
 
 
 def _require_user(user: User | None) -> User:
@@ -63,16 +63,8 @@ def watched_titles(session: Session, user: User | None) -> list[str]:
 def changes(session: Session, user: User | None, limit: int = 100) -> list[Revision]:
     """Recent revisions of the pages `user` follows, newest first."""
     user = _require_user(user)
-    followed = select(WatchlistEntry.page_id).where(WatchlistEntry.user_id == user.id)
-    return list(
-        session.scalars(
-            select(Revision)
-            .join(Page, Page.id == Revision.page_id)
-            .where(Revision.page_id.in_(followed), Page.deleted_at.is_(None))
-            .order_by(Revision.id.desc())
-            .limit(min(limit, 500))
-        )
-    )
+    filters = history.ChangeFilters(watched_by=user.id)
+    return history.recent_changes(session, limit=limit, filters=filters)
 
 
 def set_auto_watch(session: Session, user: User | None, enabled: bool) -> User:

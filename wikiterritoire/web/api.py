@@ -8,6 +8,7 @@ from ..models import Page, Revision
 from ..services import accounts, history, pages, portals, watchlist
 from ..services import search as search_service
 from . import context
+from .changes import filters_from
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -242,8 +243,6 @@ def search():
 
 @bp.get("/recent-changes")
 def recent_changes():
-    from .changes import filters_from
-
     revisions = history.recent_changes(
         context.db(), limit=int_arg("limit", 50, 500) or 50, filters=filters_from(request.args)
     )

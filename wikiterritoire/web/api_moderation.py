@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from ..errors import InvalidInput
 from ..models import Report, User
@@ -109,8 +109,6 @@ def block(name: str):
 
 @bp.delete("/users/<name>/block")
 def unblock(name: str):
-    from flask import request
-
     data = request.get_json(silent=True) or {}
     reason = data.get("reason", "") if isinstance(data, dict) else ""
     user = moderation.unblock(

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from .. import titles
+from .. import titles, usernames
 from ..errors import InvalidInput, WikiError
 from ..models import utcnow
 from ..services import events, moderation, pages
@@ -23,12 +23,15 @@ DURATIONS = [
 ]
 
 
-def _until(hours: str | None):
-    if not hours:
-        return None
+def _duration(hours: str) -> timedelta:
     if not hours.isdigit() or not 0 < int(hours) <= 24 * 366 * 10:
         raise InvalidInput("Durée invalide.")
-    return utcnow() + timedelta(hours=int(hours))
+    return timedelta(hours=int(hours))
+
+
+def _until(hours: str | None):
+    """The end of a block or protection chosen in a form; None means until lifted."""
+    return utcnow() + _duration(hours) if hours else None
 
 
 def _page_url(title: str) -> str:
@@ -132,7 +135,7 @@ def block(name: str):
     target = moderation.block(
         context.db(),
         context.user(),
-        name.replace("_", " "),
+        name,
         _until(request.form.get("hours")),
         request.form.get("reason", ""),
     )
@@ -142,27 +145,25 @@ def block(name: str):
 
 @bp.post("/user/<name>/unblock")
 def unblock(name: str):
-    target = moderation.unblock(context.db(), context.user(), name.replace("_", " "))
+    target = moderation.unblock(context.db(), context.user(), name)
     flash(f"Le compte « {target.name} » est débloqué.", "success")
     return redirect(url_for("users.show", name=titles.to_path(target.name)))
 
 
 @bp.post("/user/<name>/rollback-all")
 def rollback_all(name: str):
-    hours = request.form.get("hours") or "24"
-    if not hours.isdigit() or not 0 < int(hours) <= 24 * 366:
-        raise InvalidInput("Durée invalide.")
+    since = utcnow() - _duration(request.form.get("hours") or "24")
     report = moderation.rollback_all(
         context.db(),
         context.search(),
         context.user(),
-        name.replace("_", " "),
-        utcnow() - timedelta(hours=int(hours)),
+        name,
+        since,
         delete_created=request.form.get("delete_created") == "yes",
         reason=request.form.get("reason", ""),
     )
     return render_template(
-        "moderation/mass_rollback.html", name=name.replace("_", " "), report=report
+        "moderation/mass_rollback.html", name=usernames.normalize(name), report=report
     )
 
 

@@ -92,7 +92,7 @@ def _editor(title, page, *, text, summary, base_id, chosen, kind, status=200, **
             chosen_portals=set(chosen),
             kind=kind,
             kinds=pages.KINDS,
-            all_portals=[p for p, _ in portals.list_portals(session)],
+            all_portals=portals.ordered(session),
             charter=context.charter(),
             **extra,
         ),

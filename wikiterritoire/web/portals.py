@@ -54,10 +54,7 @@ def edit(slug: str):
 @bp.route("/portals.css")
 def stylesheet():
     """Portal colours as CSS classes: the strict CSP allows no inline style attribute."""
-    rules = [
-        f".portal-{p.slug} {{ --portal: {p.color}; }}"
-        for p, _ in portals.list_portals(context.db())
-    ]
+    rules = [f".portal-{p.slug} {{ --portal: {p.color}; }}" for p in portals.ordered(context.db())]
     response = make_response("\n".join(rules) + "\n")
     response.mimetype = "text/css"
     response.cache_control.public = True

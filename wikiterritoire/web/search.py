@@ -30,7 +30,7 @@ def results():
         query=query,
         portal=portal,
         results=found,
-        all_portals=[p for p, _ in portals.list_portals(session)],
+        all_portals=portals.ordered(session),
         create_title=None if exact else create_title,
         exact=exact,
     )

@@ -12,7 +12,7 @@ bp = Blueprint("users", __name__)
 @bp.route("/user/<name>")
 def show(name: str):
     session = context.db()
-    user = accounts.get_user(session, name.replace("_", " "))
+    user = accounts.get_user(session, name)
     contributions = history.contributions(session, user)
     return render_template(
         "users/user.html", person=user, contributions=contributions, durations=DURATIONS
