@@ -53,3 +53,36 @@ class EditConflict(Conflict):
 class TooLarge(WikiError):
     code = "too_large"
     status = 413
+
+
+class EditRefused(PermissionDenied):
+    """An abuse rule or the link blocklist refuses this edit; the message says why."""
+
+    code = "edit_refused"
+
+
+class EditWarning(WikiError):
+    """Abuse rules ask the author to think again; saving again with `acknowledged` goes through.
+
+    details: warnings, the French messages of the rules that fired.
+    """
+
+    code = "edit_warning"
+    status = 422
+
+
+class CaptchaRequired(WikiError):
+    """A question about the territory must be answered first.
+
+    details: captcha = {"id", "question"}; answer with the question id and the answer text.
+    """
+
+    code = "captcha_required"
+    status = 422
+
+
+class RateLimited(WikiError):
+    """Too many actions of one kind in a short time; details: retry_after (seconds)."""
+
+    code = "rate_limited"
+    status = 429

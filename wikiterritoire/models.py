@@ -104,6 +104,8 @@ class Portal(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     color: Mapped[str] = mapped_column(String(16), default="#2d5f7a")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Hold the first edits of new accounts on this portal's pages for review.
+    moderated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 page_portals = Table(
@@ -171,6 +173,11 @@ class Revision(Base):
     #: Codes of the risk signals this edit raised (see `wikiterritoire.risk`).
     risk_signals: Mapped[list[str]] = mapped_column(JSON, default=list)
     patrolled: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: "published", or "pending" while held for review, then "published" or "rejected".
+    #: A pending revision is never the page's current one until it is approved.
+    status: Mapped[str] = mapped_column(String(16), default="published", index=True)
+    #: Text hidden by a moderator (privacy): only moderators may read it; reversible.
+    text_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
     author: Mapped[User | None] = relationship(lazy="joined")
@@ -248,3 +255,103 @@ class WatchlistEntry(Base):
         ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AbuseRule(Base):
+    """A moderator-written rule checked on every save: conditions, all of which must hold, and
+    an action ("tag", "warn", "hold" or "refuse")."""
+
+    __tablename__ = "abuse_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    action: Mapped[str] = mapped_column(String(16))
+    #: Shown to the author for "warn" and "refuse".
+    message: Mapped[str] = mapped_column(String(500), default="")
+    #: [{"field": …, "op": …, "value": …}, …] (see `wikiterritoire.services.abuse`).
+    conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    last_hit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AbuseHit(Base):
+    """One firing of an abuse rule, for moderators to review what the rules caught."""
+
+    __tablename__ = "abuse_hits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("abuse_rules.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_abuse_hits_rule_id_id", "rule_id", "id"),)
+
+
+class BlockedDomain(Base):
+    """An external domain (and its subdomains) that no edit may add a link to."""
+
+    __tablename__ = "blocked_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(255), unique=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaptchaQuestion(Base):
+    """A question about the territory that a person from here answers easily and a bot cannot."""
+
+    __tablename__ = "captcha_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(300))
+    #: Accepted answers, one per line; compared without case, accents or extra spaces.
+    answers: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RateEvent(Base):
+    """One counted action (an edit, a failed login…) by an account or an address; kept in the
+    database so that limits hold across worker processes and restarts."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_action_key_created_at", "action", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(32))
+    #: "user:<id>" or "ip:<address>".
+    key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IpBlock(Base):
+    """An address or network from which no account may be registered."""
+
+    __tablename__ = "ip_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: An address or a CIDR network ("203.0.113.0/24").
+    network: Mapped[str] = mapped_column(String(64), unique=True)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Setting(Base):
+    """Wiki-wide settings that moderators change at run time (e.g. the moderation queue)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

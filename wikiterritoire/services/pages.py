@@ -4,7 +4,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from ..errors import (
 )
 from ..models import Link, Page, Portal, RenderedRevision, Revision, User, utcnow
 from ..search import PageDoc, SearchBackend
-from . import accounts, watchlist
+from . import accounts, captcha, screening, watchlist
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ class SaveResult:
     created: bool
     #: False when the text was identical to the current revision: nothing was written.
     changed: bool
+    #: True when the edit waits in the moderation queue: the page still shows its current text.
+    held: bool = False
 
 
 def get_page(session: Session, title: str) -> Page:
@@ -141,11 +143,16 @@ def save_edit(
     kind: str | None = None,
     tags: Iterable[str] = (),
     when: datetime | None = None,
+    acknowledged: bool = False,
+    answer: captcha.Answer | None = None,
 ) -> SaveResult:
     """Save `text` as the new current revision of `title`, creating the page if needed.
 
     `base_revision_id` is the revision the author started from (None for a new page); if the page
     moved on since, `EditConflict` carries the current text and the author's, and nothing is lost.
+    The edit is screened first (see `screening`): `acknowledged` says the author saw the rules'
+    warnings and saves anyway, `answer` answers the question asked of new accounts adding links.
+    A held edit is saved as a pending revision and the page keeps its current one.
     """
     title = titles.validate(title)
     text = _clean_text(text)
@@ -177,16 +184,28 @@ def save_edit(
             session.commit()
             index(search, page)
         return SaveResult(page, current, created=False, changed=changed)
-    created = page is None
-    if created:
+    old_text = current.text if current else ""
+    edit = screening.describe(session, user, page if live else None, title, old_text, text, summary)
+    verdict = screening.screen(session, edit, acknowledged=acknowledged, answer=answer)
+    created = current is None
+    if page is None:
         page = Page(title=title, kind=kind or "description", created_at=when or utcnow())
         session.add(page)
-    elif kind:
-        page.kind = kind
-    if new_portals is not None:
-        page.portals = new_portals
+    # A held edit of a live page leaves it as readers see it; a held creation is not visible yet.
+    if created or not verdict.hold:
+        if kind:
+            page.kind = kind
+        if new_portals is not None:
+            page.portals = new_portals
     size = len(text.encode("utf-8"))
-    assessment = _assess(session, user, current.text if current else "", text, summary)
+    assessment = risk.assess(
+        old_text,
+        text,
+        summary,
+        account_age_days=edit.account_age_days,
+        account_edits=edit.account_edits,
+        edits_last_5_minutes=edit.edits_last_5_minutes,
+    )
     revision = Revision(
         page=page,
         parent_id=current.id if current else None,
@@ -196,8 +215,9 @@ def save_edit(
         size=size,
         size_delta=size - (current.size if current else 0),
         sha1=sha1,
-        tags=list(tags),
+        tags=list(dict.fromkeys([*tags, *verdict.tags])),
         patrolled=user.has_role("confirmed"),
+        status="pending" if verdict.hold else "published",
         created_at=when or utcnow(),
         risk_score=assessment.score,
         risk_signals=assessment.codes,
@@ -209,6 +229,9 @@ def save_edit(
         # Another author created the same title a moment ago.
         session.rollback()
         _raise_conflict(title, get_page(session, title).latest, text, base)
+    if verdict.hold:
+        session.commit()
+        return SaveResult(page, revision, created=created, changed=True, held=True)
     # Compare-and-set: only move the pointer if nobody else moved it since we read it.
     moved = session.execute(
         update(Page)
@@ -233,23 +256,6 @@ def save_edit(
     index(search, page)
     accounts.promote_if_trusted(session, user)
     return SaveResult(page, revision, created=created, changed=True)
-
-
-def _assess(session: Session, user: User, old: str, new: str, summary: str) -> risk.Assessment:
-    edits, recent = session.execute(
-        select(
-            func.count(),
-            func.count().filter(Revision.created_at >= utcnow() - timedelta(minutes=5)),
-        ).where(Revision.author_id == user.id)
-    ).one()
-    return risk.assess(
-        old,
-        new,
-        summary,
-        account_age_days=(utcnow() - user.created_at).total_seconds() / 86400,
-        account_edits=edits,
-        edits_last_5_minutes=recent,
-    )
 
 
 def _raise_conflict(title: str, current: Revision | None, text: str, base: int | None):

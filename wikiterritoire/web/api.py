@@ -5,7 +5,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from .. import titles
 from ..errors import AuthenticationRequired, EditConflict, InvalidInput
 from ..models import Page, Revision
-from ..services import accounts, history, pages, portals, watchlist
+from ..services import accounts, captcha, history, pages, portals, watchlist
 from ..services import search as search_service
 from . import context
 from .changes import filters_from
@@ -95,6 +95,7 @@ def revision_json(rev: Revision, with_text: bool = False) -> dict:
         "sha1": rev.sha1,
         "tags": rev.tags,
         "patrolled": rev.patrolled,
+        "status": rev.status,
         "risk_score": rev.risk_score,
         "risk_signals": rev.risk_signals,
     }
@@ -156,14 +157,25 @@ def put_page(title: str):
         base_revision_id=base,
         portals=portal_slugs,
         kind=field(data, "kind", str),
+        acknowledged=field(data, "acknowledge_warnings", bool, default=False),
+        answer=_captcha_answer(field(data, "captcha", dict)),
     )
     saved = {
         "created": result.created,
         "changed": result.changed,
+        "held": result.held,
         "page": result.page.title,
         "revision": revision_json(result.revision),
     }
+    if result.held:
+        return jsonify(saved), 202
     return jsonify(saved), 201 if result.created else 200
+
+
+def _captcha_answer(data: dict | None) -> captcha.Answer | None:
+    if data is None:
+        return None
+    return captcha.Answer(data.get("id"), str(data.get("answer") or ""))
 
 
 @bp.get("/pages/<title>/revisions")

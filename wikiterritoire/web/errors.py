@@ -37,7 +37,7 @@ def error_response(status: int, code: str, message: str, **details):
 def register(app: Flask) -> None:
     @app.errorhandler(WikiError)
     def _domain_error(exc: WikiError):
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, **exc.details)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

@@ -19,6 +19,8 @@ def _errors(*codes: int) -> dict:
         404: "Introuvable",
         409: "Conflit de modification",
         413: "Trop volumineux",
+        422: "Avertissement d'une règle (edit_warning) ou question à répondre (captcha_required)",
+        429: "Trop d'actions en peu de temps (rate_limited, retry_after en secondes)",
     }
     return {str(c): _json(_ref("Error"), texts[c]) for c in codes}
 
@@ -30,7 +32,16 @@ SCHEMAS = {
     "Error": {
         "type": "object",
         "required": ["error", "message"],
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+        "properties": {
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "captcha": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "question": {"type": "string"}},
+            },
+            "retry_after": {"type": "integer"},
+        },
     },
     "Page": {
         "type": "object",
@@ -59,6 +70,10 @@ SCHEMAS = {
             "size_delta": {"type": "integer"},
             "sha1": {"type": "string"},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "patrolled": {"type": "boolean"},
+            "status": {"type": "string", "enum": ["published", "pending", "rejected"]},
+            "risk_score": {"type": "integer"},
+            "risk_signals": {"type": "array", "items": {"type": "string"}},
             "markdown": {"type": "string"},
         },
     },
@@ -67,6 +82,10 @@ SCHEMAS = {
         "properties": {
             "created": {"type": "boolean"},
             "changed": {"type": "boolean"},
+            "held": {
+                "type": "boolean",
+                "description": "En attente de relecture : la page garde sa version publiée",
+            },
             "page": {"type": "string"},
             "revision": _ref("Revision"),
         },
@@ -105,6 +124,15 @@ SCHEMAS = {
             },
             "portals": {"type": "array", "items": {"type": "string"}},
             "kind": {"type": "string", "enum": ["description", "testimony"]},
+            "acknowledge_warnings": {
+                "type": "boolean",
+                "description": "Publier malgré les avertissements reçus (erreur edit_warning)",
+            },
+            "captcha": {
+                "type": "object",
+                "description": "Réponse à la question reçue (erreur captcha_required)",
+                "properties": {"id": {"type": "integer"}, "answer": {"type": "string"}},
+            },
         },
     },
 }
@@ -263,8 +291,9 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json(_ref("SaveResult"), "Page modifiée (ou inchangée)"),
                         "201": _json(_ref("SaveResult"), "Page créée"),
+                        "202": _json(_ref("SaveResult"), "Modification en attente de relecture"),
                         "409": _json(_ref("EditConflict"), "La page a changé depuis base_revision"),
-                        **_errors(400, 401, 403, 413),
+                        **_errors(400, 401, 403, 413, 422, 429),
                     },
                 },
             },

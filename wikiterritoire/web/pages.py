@@ -5,9 +5,17 @@ import functools
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import diff, markup, titles
-from ..errors import EditConflict, InvalidInput, InvalidTitle, NotFound, WikiError
+from ..errors import (
+    CaptchaRequired,
+    EditConflict,
+    EditWarning,
+    InvalidInput,
+    InvalidTitle,
+    NotFound,
+    WikiError,
+)
+from ..services import captcha, pages, portals, watchlist
 from ..services import history as history_service
-from ..services import pages, portals, watchlist
 from . import context
 
 bp = Blueprint("pages", __name__)
@@ -79,8 +87,24 @@ def new():
     return redirect(url_for("pages.edit", title=titles.to_path(title)))
 
 
-def _editor(title, page, *, text, summary, base_id, chosen, kind, status=200, **extra):
+def _editor(
+    title,
+    page,
+    *,
+    text,
+    summary,
+    base_id,
+    chosen,
+    kind,
+    acknowledged=False,
+    captcha_id="",
+    captcha_answer="",
+    status=200,
+    **extra,
+):
     session = context.db()
+    if captcha_id and "captcha" not in extra:
+        extra["captcha"] = captcha.question_for(session, captcha_id)
     return (
         render_template(
             "wiki/edit.html",
@@ -91,6 +115,9 @@ def _editor(title, page, *, text, summary, base_id, chosen, kind, status=200, **
             base_revision_id=base_id,
             chosen_portals=set(chosen),
             kind=kind,
+            acknowledged=acknowledged,
+            captcha_id=captcha_id,
+            captcha_answer=captcha_answer,
             kinds=pages.KINDS,
             all_portals=portals.ordered(session),
             charter=context.charter(),
@@ -127,6 +154,9 @@ def edit(title: str):
         "base_id": form.get("base_revision_id", ""),
         "chosen": form.getlist("portals"),
         "kind": form.get("kind") or (page.kind if page else "description"),
+        "acknowledged": form.get("acknowledged") == "1",
+        "captcha_id": form.get("captcha_id", ""),
+        "captcha_answer": form.get("captcha_answer", ""),
     }
     if form.get("action") == "preview":
         preview = markup.render(fields["text"], lambda c: pages.existing_titles(session, c))
@@ -142,6 +172,10 @@ def edit(title: str):
             base_revision_id=_int_or_none(fields["base_id"]),
             portals=fields["chosen"],
             kind=fields["kind"],
+            acknowledged=fields["acknowledged"],
+            answer=captcha.Answer(fields["captcha_id"], fields["captcha_answer"])
+            if fields["captcha_id"]
+            else None,
         )
     except EditConflict as exc:
         current_id = exc.details["current_revision_id"]
@@ -154,9 +188,30 @@ def edit(title: str):
             conflict_rows=diff.diff_rows(exc.details["current_text"], fields["text"]),
             **{**fields, "base_id": current_id or ""},
         )
+    except EditWarning as exc:
+        warned = {**fields, "acknowledged": True}
+        return _editor(title, page, status=exc.status, warnings=exc.details["warnings"], **warned)
+    except CaptchaRequired as exc:
+        asked = {**fields, "captcha_id": exc.details["captcha"]["id"], "captcha_answer": ""}
+        return _editor(
+            title,
+            page,
+            status=exc.status,
+            error=exc.message,
+            captcha=exc.details["captcha"],
+            **asked,
+        )
     except WikiError as exc:
         return _editor(title, page, status=exc.status, error=exc.message, **fields)
-    if not result.changed:
+    if result.held:
+        flash(
+            "Merci ! Votre modification a été enregistrée et sera publiée dès qu'un contributeur "
+            "confirmé l'aura relue.",
+            "info",
+        )
+        if not page:
+            return redirect(url_for("portals.home"))
+    elif not result.changed:
         flash("Aucune modification : le texte est identique à la version actuelle.", "info")
     elif result.created:
         flash("La page a été créée. Merci pour votre contribution !", "success")
