@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import titles, usernames
-from ..errors import InvalidInput, WikiError
+from ..errors import InvalidInput, PermissionDenied, WikiError
 from ..models import utcnow
 from ..services import events, moderation, pages
 from . import context
@@ -165,6 +165,16 @@ def rollback_all(name: str):
     return render_template(
         "moderation/mass_rollback.html", name=usernames.normalize(name), report=report
     )
+
+
+@bp.get("/moderation")
+def hub():
+    """The moderators' and patrollers' desk: links to every self-regulation tool."""
+    user = context.user()
+    pages.check_can_write(user)
+    if not user.has_role("confirmed"):
+        raise PermissionDenied("Cette page est réservée aux contributeurs confirmés.")
+    return render_template("moderation/index.html")
 
 
 @bp.route("/moderation/reports", methods=["GET", "POST"])
