@@ -57,25 +57,37 @@ VANDAL_TEXTS = [
 ]
 BLOCK_REASON = "Vandalisme en série sur une vingtaine de pages"
 
-_CHANGES = re.compile(r'<ul class="changes">(.*?)</ul>', re.S)
+_DAY = re.compile(r'<ul class="changes">(.*?)\n</ul>', re.S)
+_GROUP = re.compile(r'<li class="page-group">(.*?)</details>', re.S)
 _ITEM = re.compile(r"<li>(.*?)</li>", re.S)
 _LINK = re.compile(r'<a href="(/(?:wiki|user)/[^"]*)">([^<]*)</a>')
 
 
 def change_lines(page_html: str) -> list[dict]:
-    """The lines of a recent-changes page: page title, author, whether still unchecked."""
+    """Every edit listed on a recent-changes page (inside page groups too): page title, author,
+    whether still unchecked."""
     lines = []
-    for block in _ITEM.findall(_CHANGES.search(page_html).group(1)):
+
+    def add(block: str, title: str | None) -> None:
         links = _LINK.findall(block)
         titles = [t for h, t in links if h.startswith("/wiki/") and t not in ("diff", "hist")]
         authors = [t for h, t in links if h.startswith("/user/")]
         lines.append(
             {
-                "title": html.unescape(titles[0]) if titles else None,
+                "title": html.unescape(titles[0]) if titles else title,
                 "author": html.unescape(authors[0]) if authors else None,
                 "unpatrolled": "non vérifiée" in block,
             }
         )
+
+    for day in _DAY.findall(page_html):
+        for group in _GROUP.findall(day):
+            summary, inner = group.split("</summary>", 1)
+            title = html.unescape(_LINK.findall(summary)[0][1])
+            for block in _ITEM.findall(inner):
+                add(block, title)
+        for block in _ITEM.findall(_GROUP.sub("", day)):
+            add(block, None)
     return lines
 
 

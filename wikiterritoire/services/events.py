@@ -39,20 +39,29 @@ def describe(event: Event, page_title: str | None) -> str:
         "restore": f"a restauré la page « {d.get('title', page_title)} »",
         "report_resolved": f"a traité le signalement {d.get('report_id')}",
         "report_rejected": f"a rejeté le signalement {d.get('report_id')}",
-        "role_change": f"est devenu {ROLE_NAMES.get(d.get('role'), d.get('role'))}"
-        + (" automatiquement" if d.get("auto") else ""),
+        "role_change": (
+            f"a donné à {d['target_user']} le rôle de "
+            f"{ROLE_NAMES.get(d.get('role'), d.get('role'))} "
+            f"(auparavant {ROLE_NAMES.get(d.get('previous'), d.get('previous'))})"
+            if d.get("target_user")
+            else f"est devenu {ROLE_NAMES.get(d.get('role'), d.get('role'))}"
+            + (" automatiquement" if d.get("auto") else "")
+        ),
     }
     return texts.get(event.type, event.type) + reason
 
 
-def recent(session: Session, limit: int = 200) -> list[LogEntry]:
-    """The latest events, newest first."""
-    rows = session.execute(
+def recent(session: Session, limit: int = 200, since: datetime | None = None) -> list[LogEntry]:
+    """The latest events (those after `since`, if given), newest first."""
+    query = (
         select(Event, Page.title)
         .outerjoin(Page, Page.id == Event.page_id)
         .order_by(Event.id.desc())
         .limit(limit)
     )
+    if since is not None:
+        query = query.where(Event.created_at >= since)
+    rows = session.execute(query)
     return [
         LogEntry(
             event.created_at, event.user.name if event.user else None, describe(event, title), title

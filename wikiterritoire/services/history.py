@@ -79,6 +79,11 @@ class ChangeFilters:
     #: Only pages this user follows (their watchlist).
     watched_by: int | None = None
 
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list (log entries are then left out)."""
+        return any(vars(self).values())
+
 
 #: An account younger than this counts as a new contributor in recent changes.
 NEWCOMER_DAYS = 7

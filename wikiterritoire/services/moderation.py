@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .. import titles
 from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
-from ..models import Event, Page, Report, Revision, User, utcnow
+from ..models import ROLES, Event, Page, Report, Revision, User, utcnow
 from ..search import SearchBackend
 from . import accounts, history, pages
 
@@ -26,7 +26,11 @@ MAX_REASON = 500
 def _require(user: User | None, role: str, action: str) -> User:
     pages.check_can_write(user)
     if not user.has_role(role):
-        who = {"confirmed": "aux contributeurs confirmés", "moderator": "aux modérateurs"}[role]
+        who = {
+            "confirmed": "aux contributeurs confirmés",
+            "moderator": "aux modérateurs",
+            "admin": "aux administrateurs",
+        }[role]
         raise PermissionDenied(f"{action} : action réservée {who}.")
     return user
 
@@ -219,6 +223,33 @@ def block(
         target_user=target.name,
         until=target.blocked_until.isoformat(),
         reason=target.block_reason,
+    )
+    session.commit()
+    return target
+
+
+def set_role(session: Session, admin: User | None, name: str, role: str, reason: str = "") -> User:
+    """Trust levels beyond the automatic one are given (and taken back) by admins; logged."""
+    _require(admin, "admin", "Changement de rôle")
+    if role not in ROLES[1:]:
+        raise InvalidInput(f"Rôle inconnu : {role}. Rôles possibles : {', '.join(ROLES[1:])}.")
+    target = accounts.get_user(session, name)
+    if target.id == admin.id:
+        raise InvalidInput(
+            "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur."
+        )
+    reason = _reason(reason)
+    if target.role == role:
+        return target
+    previous, target.role = target.role, role
+    _log(
+        session,
+        "role_change",
+        admin,
+        target_user=target.name,
+        role=role,
+        previous=previous,
+        reason=reason,
     )
     session.commit()
     return target

@@ -107,6 +107,19 @@ def block(name: str):
     return jsonify(user_json(user))
 
 
+@bp.put("/users/<name>/role")
+def set_role(name: str):
+    data = body()
+    user = moderation.set_role(
+        context.db(),
+        context.user(),
+        name,
+        field(data, "role", str, required=True),
+        field(data, "reason", str, default=""),
+    )
+    return jsonify(user_json(user))
+
+
 @bp.delete("/users/<name>/block")
 def unblock(name: str):
     data = request.get_json(silent=True) or {}

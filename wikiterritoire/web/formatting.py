@@ -23,6 +23,11 @@ def date_fr(value: datetime | None, with_time: bool = True) -> str:
     return f"{text} à {local:%H:%M}" if with_time else text
 
 
+def time_fr(value: datetime) -> str:
+    """'14:05', in the territory's time zone."""
+    return f"{value.astimezone(TIMEZONE):%H:%M}"
+
+
 def size_delta(delta: int) -> str:
     return (
         f"+{delta:,}".replace(",", "\u202f") if delta > 0 else f"{delta:,}".replace(",", "\u202f")
@@ -32,5 +37,6 @@ def size_delta(delta: int) -> str:
 def register(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(size_delta)
+    app.add_template_filter(time_fr)
     app.add_template_filter(titles.to_path, "title_url")
     app.add_template_global(ROLE_NAMES, "ROLE_NAMES")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import titles, usernames
 from ..errors import InvalidInput, PermissionDenied, WikiError
-from ..models import utcnow
+from ..models import ROLE_NAMES, utcnow
 from ..services import events, moderation, pages
 from . import context
 
@@ -140,6 +140,19 @@ def block(name: str):
         request.form.get("reason", ""),
     )
     flash(f"Le compte « {target.name} » est bloqué.", "success")
+    return redirect(url_for("users.show", name=titles.to_path(target.name)))
+
+
+@bp.post("/user/<name>/role")
+def set_role(name: str):
+    target = moderation.set_role(
+        context.db(),
+        context.user(),
+        name,
+        request.form.get("role", ""),
+        request.form.get("reason", ""),
+    )
+    flash(f"« {target.name} » est maintenant {ROLE_NAMES[target.role]}.", "success")
     return redirect(url_for("users.show", name=titles.to_path(target.name)))
 
 

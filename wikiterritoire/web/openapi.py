@@ -196,6 +196,20 @@ MODERATION_PATHS = {
         ),
         "delete": _action("Débloquer un compte (modérateurs)", {"reason": STRING}),
     },
+    "/users/{name}/role": {
+        "parameters": [_path_param("name")],
+        "put": _action(
+            "Changer le rôle d'un compte (administrateurs ; consigné au journal)",
+            {
+                "role": {
+                    "type": "string",
+                    "enum": ["contributor", "confirmed", "mediator", "moderator", "admin"],
+                },
+                "reason": STRING,
+            },
+            required=["role"],
+        ),
+    },
     "/pages/{title}/protection": {
         "parameters": [TITLE],
         "put": _action(
