@@ -331,9 +331,20 @@ end
 """
 
 
-def run_wrk(port: int, paths: list[str], concurrency: int, duration: float, work: Path) -> dict:
+def run_wrk(
+    port: int,
+    paths: list[str],
+    concurrency: int,
+    duration: float,
+    work: Path,
+    headers: dict[str, str] | None = None,
+) -> dict:
+    """wrk cycling over `paths`, each request with `headers` (none by default)."""
     script = work / "rotate.lua"
-    script.write_text(WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    extra = "".join(
+        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in (headers or {}).items()
+    )
+    script.write_text(extra + WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
     threads = max(1, min(concurrency, os.cpu_count() or 1))
     seconds = max(1, round(duration))
     done = subprocess.run(

@@ -21,6 +21,7 @@ import pytest
 from conftest import CORPORA
 
 from wikiterritoire import markup
+from wikiterritoire.services import accounts, pages
 from wikiterritoire.titles import to_url
 
 XSS_DIR = CORPORA / "xss-payloads"
@@ -219,7 +220,7 @@ def visible_text(page: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def test_article_saved_with_hostile_payloads_is_inert_on_its_wiki_page(browser):
+def test_article_saved_with_hostile_payloads_is_inert_on_its_wiki_page(browser, session):
     sample = _sample(40)
     assert len(sample) == 40
     blocks = []
@@ -230,6 +231,10 @@ def test_article_saved_with_hostile_payloads_is_inert_on_its_wiki_page(browser):
         if not re.search(r"\s", payload):
             blocks.append(f"Lien : [x]({payload}) et image : ![x]({payload})")
     browser.register("Lucie")
+    # An established author: a new account's page full of external links waits for review.
+    lucie = accounts.get_user(session, "Lucie")
+    for i in range(10):
+        pages.save_edit(session, None, lucie, f"Brouillon {i}", "Un brouillon.")
     saved = browser.save("Essai de charges", "\n\n".join(blocks), summary="charges XSS")
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
 

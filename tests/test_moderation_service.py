@@ -249,8 +249,9 @@ def vandalized(session, edit, anne, bob, vandal):
     originals["Bellevue"] = "Le quartier de Bellevue, sur le plateau."
     since = utcnow() - timedelta(minutes=5)
     edit(vandal, "Saint-Marc", "")
-    edit(vandal, "Lambézellec", "CRÉTINS")
-    edit(vandal, "Lambézellec", "CRÉTINS [casino](https://casino.example)")
+    # The insult rule warns the new account, which publishes anyway.
+    edit(vandal, "Lambézellec", "CRÉTINS", acknowledged=True)
+    edit(vandal, "Lambézellec", "CRÉTINS [casino](https://casino.example)", acknowledged=True)
     edit(vandal, "Kerinou", "Spam")
     edit(bob, "Kerinou", "Le quartier de Kerinou, près du cimetière.")
     edit(vandal, "Bellevue", "")

@@ -4,7 +4,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config
+from . import config, freshness
 from .charter import load as load_charter
 from .db import Database
 from .search import open_backend
@@ -15,6 +15,7 @@ class WikiContext:
 
     def __init__(self, settings: dict):
         self.db = Database(settings["DATABASE_URL"])
+        freshness.install(self.db.session.session_factory)
         self.search = open_backend(settings, self.db.engine)
         self.charter = load_charter(settings["CHARTER_DIR"])
 

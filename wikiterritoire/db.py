@@ -81,7 +81,7 @@ class Database:
     @contextmanager
     def fresh_session(self) -> Iterator[Session]:
         """A session outside the request scope, for CLI commands and scripts."""
-        session = Session(bind=self.engine, expire_on_commit=False)
+        session = self.session.session_factory()
         try:
             yield session
         finally:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .models import Portal, utcnow
 from .search import SearchBackend
-from .services import accounts, pages, portals
+from .services import accounts, captcha, pages, portals
 from .services import search as search_service
 
 CONTENT = Path(__file__).parent / "demo_content"
@@ -93,5 +93,8 @@ def load_demo(
             when += step
             report.revisions += 1
     report.pages = len(articles)
+    # Asked from now on: after the articles, whose contributors' links were written before.
+    for spec in territory.get("questions", []):
+        captcha.create_question(session, users[spec["author"]], spec["question"], spec["answers"])
     search_service.reindex(session, search)
     return report

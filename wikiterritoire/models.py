@@ -270,6 +270,8 @@ class AbuseRule(Base):
     action: Mapped[str] = mapped_column(String(16))
     #: Shown to the author for "warn" and "refuse".
     message: Mapped[str] = mapped_column(String(500), default="")
+    #: Added to the tags of the edits the rule lets through ("" means "règle:<id>").
+    tag: Mapped[str] = mapped_column(String(64), default="")
     #: [{"field": …, "op": …, "value": …}, …] (see `wikiterritoire.services.abuse`).
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     hits: Mapped[int] = mapped_column(Integer, default=0)
@@ -355,3 +357,17 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class Generation(Base):
+    """One row counting changes to what readers see; anonymous pages are cached per value.
+
+    Bumped in the same transaction as any change to pages, revisions, links or portals (see
+    `wikiterritoire.freshness`), so a cached page is never older than the data it shows.
+    """
+
+    __tablename__ = "generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

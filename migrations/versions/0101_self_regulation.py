@@ -6,6 +6,7 @@ Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -14,6 +15,139 @@ revision: str = "0101"
 down_revision: str | None = "0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+#: Accounts with fewer published edits than this count as new in the default rules.
+NEW_ACCOUNT = {"field": "account_edits", "op": "lt", "value": 10}
+#: Words that hurt, in added text; "*" accepts any ending.
+INSULTS = [
+    "connard*", "connasse*", "conasse*", "crétin*", "débile*", "abruti*", "imbécile*",
+    "enculé*", "enfoiré*", "salope*", "salaud*", "pute", "putes", "putain*", "pétasse*",
+    "ta gueule", "nique ta mère", "fdp", "fils de pute", "tocard*", "ducon", "raclure*",
+    "sous-merde*", "merde*", "va te faire foutre", "pd",
+]  # fmt: skip
+#: Expressions of classic advertising spam, in added text.
+SPAM = [
+    "viagra", "cialis", "casino en ligne", "casinos en ligne", "online casino*",
+    "crypto-monnaie*", "cryptomonnaie*", "crypto monnaie*", "prêt rapide", "prêts rapides",
+    "crédit rapide", "rachat de crédit*", "gagnez de l'argent", "escort girl*",
+    "rencontres coquines", "retour de l'être aimé", "retour affectif", "grand marabout",
+    "voyant médium", "payday loan*", "buy cheap",
+]  # fmt: skip
+#: Two words or more in capitals and no small letter: shouting (acronyms alone are spared).
+SHOUTING = r"^[^a-z]*[A-Z]{3,}\b[^a-z]*\b[A-Z]{3,}[^a-z]*$"
+
+#: The rule set a new wiki starts with; moderators adjust it under /moderation/rules.
+DEFAULT_RULES = [
+    {
+        "name": "Publicité indésirable (spam)",
+        "description": "Expressions typiques de la publicité indésirable, ajoutées par un compte "
+        "qui a publié moins de 10 modifications.",
+        "action": "refuse",
+        "tag": "spam",
+        "message": "Votre modification contient des expressions typiques de la publicité "
+        "indésirable : elle n'a pas été enregistrée, car le wiki n'accepte pas la publicité "
+        "(voir la charte). Si c'est une erreur, écrivez à un modérateur : il pourra vous aider.",
+        "conditions": [
+            {"field": "added_text", "op": "contains_any", "value": SPAM},
+            NEW_ACCOUNT,
+        ],
+    },
+    {
+        "name": "Insultes ajoutées par un nouveau compte",
+        "description": "Mots injurieux dans le texte ajouté par un compte qui a publié moins de "
+        "10 modifications. L'auteur est averti et peut publier quand même (une citation, "
+        "par exemple) ; la modification est alors étiquetée.",
+        "action": "warn",
+        "tag": "insulte possible",
+        "message": "Votre texte contient un mot qui peut blesser. Sur ce wiki, on parle des "
+        "lieux et des gens avec respect (voir la charte). Si ce mot a sa place ici, par "
+        "exemple dans une citation, vous pouvez publier à nouveau.",
+        "conditions": [
+            {"field": "added_text", "op": "contains_any", "value": INSULTS},
+            NEW_ACCOUNT,
+        ],
+    },
+    {
+        "name": "Page presque vidée par un nouveau compte",
+        "description": "Plus de 90 % des mots de la page retirés, et au moins 200 octets de "
+        "moins, par un compte qui a publié moins de 10 modifications (réécrire entièrement une "
+        "ébauche de quelques lignes reste donc libre).",
+        "action": "warn",
+        "tag": "page vidée",
+        "message": "Vous êtes sur le point d'effacer presque tout le contenu de cette page. Si "
+        "c'est voulu, expliquez pourquoi dans le résumé, puis publiez à nouveau : l'historique "
+        "garde toutes les versions. Pour signaler une page qui pose problème, utilisez plutôt "
+        "le lien « Signaler ».",
+        "conditions": [
+            {"field": "removed_ratio", "op": "gt", "value": 90},
+            {"field": "size_delta", "op": "lt", "value": -200},
+            NEW_ACCOUNT,
+        ],
+    },
+    {
+        "name": "Nombreux liens externes ajoutés par un nouveau compte",
+        "description": "Plus de 3 liens vers d'autres sites ajoutés d'un coup par un compte qui "
+        "a publié moins de 10 modifications : la modification attend une relecture.",
+        "action": "hold",
+        "tag": "liens externes",
+        "message": "Votre modification ajoute plusieurs liens vers d'autres sites : elle sera "
+        "publiée dès qu'un contributeur confirmé l'aura relue. Merci de votre patience !",
+        "conditions": [{"field": "added_links", "op": "gt", "value": 3}, NEW_ACCOUNT],
+    },
+    {
+        "name": "Résumé en majuscules",
+        "description": "Un résumé écrit tout en capitales, souvent signe d'une modification "
+        "faite sous le coup de la colère.",
+        "action": "tag",
+        "tag": "résumé en majuscules",
+        "message": "",
+        "conditions": [{"field": "summary", "op": "matches", "value": SHOUTING}],
+    },
+    {
+        "name": "Titre en majuscules",
+        "description": "Une page créée ou modifiée dont le titre est tout en capitales.",
+        "action": "tag",
+        "tag": "titre en majuscules",
+        "message": "",
+        "conditions": [{"field": "title", "op": "matches", "value": SHOUTING}],
+    },
+]  # fmt: skip
+
+
+def _insert_default_rules() -> None:
+    rules = sa.table(
+        "abuse_rules",
+        sa.column("name", sa.String),
+        sa.column("description", sa.Text),
+        sa.column("enabled", sa.Boolean),
+        sa.column("action", sa.String),
+        sa.column("message", sa.String),
+        sa.column("tag", sa.String),
+        sa.column("conditions", sa.JSON),
+        sa.column("hits", sa.Integer),
+        sa.column("created_at", sa.DateTime),
+        sa.column("updated_at", sa.DateTime),
+    )
+    now = datetime.now(UTC).replace(tzinfo=None)
+    op.bulk_insert(
+        rules,
+        [
+            {
+                "name": rule["name"],
+                "description": rule["description"],
+                "enabled": True,
+                "action": rule["action"],
+                "message": rule["message"],
+                "tag": rule["tag"],
+                "conditions": rule["conditions"],
+                "hits": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for rule in DEFAULT_RULES
+        ],
+    )
 
 
 def upgrade() -> None:
@@ -44,6 +178,7 @@ def upgrade() -> None:
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("message", sa.String(length=500), nullable=False),
+        sa.Column("tag", sa.String(length=64), nullable=False),
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.Column("last_hit_at", sa.DateTime(), nullable=True),
@@ -55,6 +190,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_abuse_rules")),
     )
+    _insert_default_rules()
     op.create_table(
         "blocked_domains",
         sa.Column("id", sa.Integer(), nullable=False),

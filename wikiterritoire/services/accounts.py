@@ -137,7 +137,9 @@ def promote_if_trusted(session: Session, user: User) -> bool:
         days=CONFIRM_AFTER_DAYS
     ):
         return False
-    edits = session.scalar(select(func.count()).where(Revision.author_id == user.id))
+    edits = session.scalar(
+        select(func.count()).where(Revision.author_id == user.id, Revision.status == "published")
+    )
     if edits < CONFIRM_AFTER_EDITS:
         return False
     user.role = "confirmed"

@@ -37,8 +37,39 @@ def describe(event: Event, page_title: str | None) -> str:
         "unprotect": "a levé la protection de la page",
         "delete": f"a supprimé la page « {d.get('title', page_title)} »",
         "restore": f"a restauré la page « {d.get('title', page_title)} »",
+        "queue_approve": f"a accepté la modification {d.get('revision_id')} de {d.get('author')}",
+        "queue_reject": f"a refusé la modification {d.get('revision_id')} de {d.get('author')}",
+        "queue_settings": (
+            "a réglé la file de relecture : "
+            + (
+                "toutes les pages"
+                if d.get("all_pages")
+                else "portails " + ", ".join(d["portals"])
+                if d.get("portals")
+                else "désactivée"
+            )
+            + f", {d.get('first_edits')} premières modifications retenues"
+        ),
+        "hide_text": f"a masqué le texte de la version {d.get('revision_id')}",
+        "unhide_text": f"a rendu visible le texte de la version {d.get('revision_id')}",
         "report_resolved": f"a traité le signalement {d.get('report_id')}",
         "report_rejected": f"a rejeté le signalement {d.get('report_id')}",
+        "abuse_rule_created": f"a créé la règle anti-abus « {d.get('name')} »",
+        "abuse_rule_updated": f"a modifié la règle anti-abus « {d.get('name')} »",
+        "abuse_rule_enabled": f"a activé la règle anti-abus « {d.get('name')} »",
+        "abuse_rule_disabled": f"a désactivé la règle anti-abus « {d.get('name')} »",
+        "domain_blocked": f"a interdit les liens vers le site {d.get('domain')}",
+        "domain_unblocked": f"a de nouveau autorisé les liens vers le site {d.get('domain')}",
+        "captcha_question_created": f"a ajouté la question « {d.get('question')} »",
+        "captcha_question_updated": f"a modifié la question « {d.get('question')} »",
+        "captcha_question_enabled": f"a réactivé la question « {d.get('question')} »",
+        "captcha_question_disabled": f"a désactivé la question « {d.get('question')} »",
+        # The address itself stays out of the public log.
+        "ip_block": (
+            f"a bloqué les inscriptions depuis une adresse (blocage n° {d.get('block_id')}) "
+            + (f"jusqu'au {str(d['until'])[:16]}" if d.get("until") else "sans limite de durée")
+        ),
+        "ip_unblock": f"a levé le blocage d'adresse n° {d.get('block_id')}",
         "role_change": (
             f"a donné à {d['target_user']} le rôle de "
             f"{ROLE_NAMES.get(d.get('role'), d.get('role'))} "

@@ -1,5 +1,9 @@
 """History and what is read from it: a page's revisions, diffs, contributors, backlinks,
-recent changes and a user's contributions."""
+recent changes and a user's contributions.
+
+Only published revisions are history: held and rejected edits are seen through the moderation
+queue (see `queue`), never as if they had been published.
+"""
 
 import re
 from dataclasses import dataclass
@@ -11,7 +15,9 @@ from sqlalchemy.orm import Session
 from .. import diff, risk
 from ..errors import InvalidInput
 from ..models import Link, Page, Portal, Revision, User, WatchlistEntry, page_portals, utcnow
-from . import pages
+from . import pages, visibility
+
+PUBLISHED = Revision.status == "published"
 
 
 def page_history(session: Session, page: Page, limit: int = 100, offset: int = 0) -> list[Revision]:
@@ -19,7 +25,7 @@ def page_history(session: Session, page: Page, limit: int = 100, offset: int = 0
     return list(
         session.scalars(
             select(Revision)
-            .where(Revision.page_id == page.id)
+            .where(Revision.page_id == page.id, PUBLISHED)
             .order_by(Revision.id.desc())
             .limit(limit)
             .offset(offset)
@@ -28,16 +34,22 @@ def page_history(session: Session, page: Page, limit: int = 100, offset: int = 0
 
 
 def revision_count(session: Session, page: Page) -> int:
-    return session.scalar(select(func.count()).where(Revision.page_id == page.id)) or 0
+    return session.scalar(select(func.count()).where(Revision.page_id == page.id, PUBLISHED)) or 0
 
 
-def compare(session: Session, from_id, to_id) -> tuple[Revision, Revision, list[diff.Row]]:
-    """Diff between any two revisions of the same page."""
-    old, new = pages.get_revision(session, from_id), pages.get_revision(session, to_id)
+def compare(
+    session: Session, from_id, to_id, viewer: User | None = None
+) -> tuple[Revision, Revision, list[diff.Row] | None]:
+    """Diff between two revisions of the same page, as `viewer` may read them: rows are None
+    when either text is hidden from them."""
+    old = visibility.check_readable(viewer, pages.get_revision(session, from_id))
+    new = visibility.check_readable(viewer, pages.get_revision(session, to_id))
     if old.page_id != new.page_id:
         raise InvalidInput(
             "Ces deux versions n'appartiennent pas à la même page : pas de comparaison possible."
         )
+    if not (visibility.may_read_text(viewer, old) and visibility.may_read_text(viewer, new)):
+        return old, new, None
     return old, new, diff.diff_rows(old.text, new.text)
 
 
@@ -58,7 +70,7 @@ def contributors(session: Session, page: Page) -> list[User]:
     rows = session.execute(
         select(User, func.max(Revision.id).label("last"))
         .join(Revision, Revision.author_id == User.id)
-        .where(Revision.page_id == page.id)
+        .where(Revision.page_id == page.id, PUBLISHED)
         .group_by(User.id)
         .order_by(func.max(Revision.id).desc())
     )
@@ -98,7 +110,7 @@ def recent_changes(
     query = (
         select(Revision)
         .join(Page, Page.id == Revision.page_id)
-        .where(Page.deleted_at.is_(None))
+        .where(Page.deleted_at.is_(None), PUBLISHED)
         .order_by(Revision.id.desc())
         .limit(min(limit, 500))
         .offset(offset)
@@ -144,7 +156,7 @@ def contributions(session: Session, user: User, limit: int = 100) -> list[Revisi
         session.scalars(
             select(Revision)
             .join(Page, Page.id == Revision.page_id)
-            .where(Revision.author_id == user.id, Page.deleted_at.is_(None))
+            .where(Revision.author_id == user.id, Page.deleted_at.is_(None), PUBLISHED)
             .order_by(Revision.id.desc())
             .limit(limit)
         )

@@ -15,7 +15,7 @@ from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import ROLES, Event, Page, Report, Revision, User, utcnow
 from ..search import SearchBackend
-from . import accounts, history, pages
+from . import accounts, history, pages, visibility
 
 #: Far enough to mean "until lifted" while staying a real date in every database.
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -68,7 +68,11 @@ def unpatrolled_count(session: Session) -> int:
         select(func.count())
         .select_from(Revision)
         .join(Page, Page.id == Revision.page_id)
-        .where(Revision.patrolled.is_(False), Page.deleted_at.is_(None))
+        .where(
+            Revision.patrolled.is_(False),
+            Revision.status == "published",
+            Page.deleted_at.is_(None),
+        )
     )
 
 
@@ -98,6 +102,10 @@ def rollback(
         raise InvalidInput(
             "Toutes les versions de cette page sont du même auteur : rien à quoi revenir. "
             "Un modérateur peut supprimer la page."
+        )
+    if not visibility.may_read_text(user, target):
+        raise PermissionDenied(
+            "Le texte de la version à laquelle revenir est masqué : seul un modérateur peut y revenir."
         )
     vandal = latest.author.name if latest.author else "anonyme"
     restored = target.author.name if target.author else "anonyme"
@@ -144,7 +152,11 @@ def rollback_all(
     report = MassRollbackReport()
     page_ids = session.scalars(
         select(Revision.page_id)
-        .where(Revision.author_id == target_user.id, Revision.created_at >= since)
+        .where(
+            Revision.author_id == target_user.id,
+            Revision.created_at >= since,
+            Revision.status == "published",
+        )
         .distinct()
     )
     for page in session.scalars(

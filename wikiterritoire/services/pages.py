@@ -22,7 +22,7 @@ from ..errors import (
 )
 from ..models import Link, Page, Portal, RenderedRevision, Revision, User, utcnow
 from ..search import PageDoc, SearchBackend
-from . import accounts, captcha, screening, watchlist
+from . import accounts, captcha, screening, visibility, watchlist
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,11 @@ def existing_titles(session: Session, candidates: Iterable[str]) -> set[str]:
         chunk = wanted[start : start + 500]
         found.update(
             session.scalars(
-                select(Page.title).where(Page.title.in_(chunk), Page.deleted_at.is_(None))
+                select(Page.title).where(
+                    Page.title.in_(chunk),
+                    Page.deleted_at.is_(None),
+                    Page.latest_revision_id.isnot(None),  # a held creation is not there yet
+                )
             )
         )
     return found
@@ -185,7 +189,10 @@ def save_edit(
             index(search, page)
         return SaveResult(page, current, created=False, changed=changed)
     old_text = current.text if current else ""
-    edit = screening.describe(session, user, page if live else None, title, old_text, text, summary)
+    chosen = [p.slug for p in new_portals or ()]
+    edit = screening.describe(
+        session, user, page if live else None, title, old_text, text, summary, chosen
+    )
     verdict = screening.screen(session, edit, acknowledged=acknowledged, answer=answer)
     created = current is None
     if page is None:
@@ -232,30 +239,50 @@ def save_edit(
     if verdict.hold:
         session.commit()
         return SaveResult(page, revision, created=created, changed=True, held=True)
+    if not publish(session, search, revision, current.id if current else None, when):
+        session.rollback()
+        _raise_conflict(title, get_page(session, title).latest, text, base)
+    return SaveResult(page, revision, created=created, changed=True)
+
+
+def publish(
+    session: Session,
+    search: SearchBackend | None,
+    revision: Revision,
+    expected_id: int | None,
+    when: datetime | None = None,
+) -> bool:
+    """Make `revision` its page's current one if the page still points at `expected_id`, then
+    refresh rendering, links, the author's watchlist and the index; commits. False, with nothing
+    changed yet, when someone moved the page on meanwhile (the caller rolls back)."""
+    page = revision.page
     # Compare-and-set: only move the pointer if nobody else moved it since we read it.
     moved = session.execute(
         update(Page)
         .where(Page.id == page.id)
         .where(
-            Page.latest_revision_id == current.id if current else Page.latest_revision_id.is_(None)
+            Page.latest_revision_id == expected_id
+            if expected_id is not None
+            else Page.latest_revision_id.is_(None)
         )
         .values(latest_revision_id=revision.id, touched_at=when or utcnow())
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
-        session.rollback()
-        _raise_conflict(title, get_page(session, title).latest, text, base)
+        return False
     session.refresh(page)
     rendered = _render_and_cache(session, revision)
     _replace_links(session, page, rendered.links)
-    if created:
-        invalidate_linking(session, title)
-    if user.watch_own_edits:
-        watchlist.add(session, user, page)
+    if expected_id is None:
+        invalidate_linking(session, page.title)
+    author = revision.author
+    if author is not None and author.watch_own_edits:
+        watchlist.add(session, author, page)
     session.commit()
     index(search, page)
-    accounts.promote_if_trusted(session, user)
-    return SaveResult(page, revision, created=created, changed=True)
+    if author is not None:
+        accounts.promote_if_trusted(session, author)
+    return True
 
 
 def _raise_conflict(title: str, current: Revision | None, text: str, base: int | None):
@@ -280,9 +307,13 @@ def revert(
 ) -> SaveResult:
     """Make an old revision's text current again, as a new revision; history is never rewritten."""
     page = get_page(session, title)
-    target = get_revision(session, revision_id)
+    target = visibility.check_readable(user, get_revision(session, revision_id))
     if target.page_id != page.id:
         raise InvalidInput("Cette version n'appartient pas à cette page.")
+    if not visibility.may_read_text(user, target):
+        raise PermissionDenied(
+            "Le texte de cette version est masqué : seul un modérateur peut la rétablir."
+        )
     author = target.author.name if target.author else "anonyme"
     default = f"Retour à la version {target.id} ({author}, {target.created_at:%d/%m/%Y %H:%M})"
     return save_edit(
@@ -390,5 +421,10 @@ def all_page_docs(session: Session) -> Iterator[PageDoc]:
 
 def count_pages(session: Session) -> int:
     return (
-        session.scalar(select(func.count()).select_from(Page).where(Page.deleted_at.is_(None))) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(Page)
+            .where(Page.deleted_at.is_(None), Page.latest_revision_id.isnot(None))
+        )
+        or 0
     )

@@ -28,7 +28,7 @@ def list_portals(session: Session) -> list[tuple[Portal, int]]:
     counts = (
         select(page_portals.c.portal_id, func.count().label("n"))
         .join(Page, Page.id == page_portals.c.page_id)
-        .where(Page.deleted_at.is_(None))
+        .where(Page.deleted_at.is_(None), Page.latest_revision_id.isnot(None))
         .group_by(page_portals.c.portal_id)
         .subquery()
     )
@@ -58,7 +58,11 @@ def portal_view(session: Session, slug: str, existing=None, limit: int = 8) -> P
     members = (
         select(Page)
         .join(page_portals, page_portals.c.page_id == Page.id)
-        .where(page_portals.c.portal_id == portal.id, Page.deleted_at.is_(None))
+        .where(
+            page_portals.c.portal_id == portal.id,
+            Page.deleted_at.is_(None),
+            Page.latest_revision_id.isnot(None),  # a held creation is not there yet
+        )
     )
     return PortalView(
         portal=portal,

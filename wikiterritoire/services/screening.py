@@ -34,6 +34,8 @@ class Edit:
     account_edits: int
     account_age_days: float
     edits_last_5_minutes: int
+    #: Slugs of the portals the author chose for the page (a creation has no page to ask).
+    portals: list[str] = field(default_factory=list)
 
     @property
     def added_text(self) -> str:
@@ -68,7 +70,14 @@ def external_links(text: str) -> list[str]:
 
 
 def describe(
-    session: Session, user: User, page: Page | None, title: str, old: str, new: str, summary: str
+    session: Session,
+    user: User,
+    page: Page | None,
+    title: str,
+    old: str,
+    new: str,
+    summary: str,
+    portals: list[str] | None = None,
 ) -> Edit:
     edits, recent = session.execute(
         select(
@@ -86,6 +95,7 @@ def describe(
         account_edits=edits,
         account_age_days=(utcnow() - user.created_at).total_seconds() / 86400,
         edits_last_5_minutes=recent,
+        portals=list(portals or ()),
     )
 
 

@@ -5,7 +5,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from ..models import User
-from . import context, formatting
+from . import caching, context, formatting
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -32,15 +32,21 @@ def _security_headers(response):
 
 def init_app(app: Flask) -> None:
     from . import (
+        abuse,
         api,
+        api_abuse,
+        api_guard,
         api_moderation,
+        api_queue,
         auth,
         changes,
         errors,
         feeds,
+        guard,
         moderation,
         pages,
         portals,
+        queue,
         search,
         users,
         watch,
@@ -51,6 +57,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     csrf.init_app(app)
     formatting.register(app)
+    caching.init_app(app)
     for module in (
         pages,
         auth,
@@ -59,14 +66,23 @@ def init_app(app: Flask) -> None:
         changes,
         users,
         moderation,
+        queue,
         watch,
         feeds,
+        abuse,
+        guard,
         api,
         api_moderation,
+        api_queue,
+        api_abuse,
+        api_guard,
     ):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     csrf.exempt(api_moderation.bp)
+    csrf.exempt(api_queue.bp)
+    csrf.exempt(api_abuse.bp)
+    csrf.exempt(api_guard.bp)
     errors.register(app)
     app.after_request(_security_headers)
 

@@ -5,9 +5,9 @@ from flask import Blueprint, g, jsonify, request, url_for
 from .. import titles
 from ..errors import AuthenticationRequired, EditConflict, InvalidInput
 from ..models import Page, Revision
-from ..services import accounts, captcha, history, pages, portals, watchlist
+from ..services import accounts, captcha, history, pages, portals, visibility, watchlist
 from ..services import search as search_service
-from . import context
+from . import context, guard
 from .changes import filters_from
 from .openapi import openapi_document
 
@@ -98,9 +98,11 @@ def revision_json(rev: Revision, with_text: bool = False) -> dict:
         "status": rev.status,
         "risk_score": rev.risk_score,
         "risk_signals": rev.risk_signals,
+        "text_hidden": rev.text_hidden,
     }
     if with_text:
-        data["markdown"] = rev.text
+        # A text hidden by a moderator is for moderators only.
+        data["markdown"] = rev.text if visibility.may_read_text(context.user(), rev) else None
     return data
 
 
@@ -147,19 +149,21 @@ def put_page(title: str):
     portal_slugs = field(data, "portals", list)
     if portal_slugs is not None and not all(isinstance(s, str) for s in portal_slugs):
         raise InvalidInput("« portals » doit être une liste d'identifiants de portails.")
-    result = pages.save_edit(
-        context.db(),
-        context.search(),
-        context.user(),
-        title,
-        field(data, "markdown", str, required=True),
-        summary=field(data, "summary", str, default=""),
-        base_revision_id=base,
-        portals=portal_slugs,
-        kind=field(data, "kind", str),
-        acknowledged=field(data, "acknowledge_warnings", bool, default=False),
-        answer=_captcha_answer(field(data, "captcha", dict)),
-    )
+    creating = pages.find_page(context.db(), title) is None
+    with guard.limited("edit", *(("create",) if creating else ())):
+        result = pages.save_edit(
+            context.db(),
+            context.search(),
+            context.user(),
+            title,
+            field(data, "markdown", str, required=True),
+            summary=field(data, "summary", str, default=""),
+            base_revision_id=base,
+            portals=portal_slugs,
+            kind=field(data, "kind", str),
+            acknowledged=field(data, "acknowledge_warnings", bool, default=False),
+            answer=_captcha_answer(field(data, "captcha", dict)),
+        )
     saved = {
         "created": result.created,
         "changed": result.changed,
@@ -196,7 +200,9 @@ def list_revisions(title: str):
 
 @bp.get("/revisions/<revision_id>")
 def get_revision(revision_id: str):
-    return jsonify(revision_json(pages.get_revision(context.db(), revision_id), with_text=True))
+    revision = pages.get_revision(context.db(), revision_id)
+    visibility.check_readable(context.user(), revision)
+    return jsonify(revision_json(revision, with_text=True))
 
 
 @bp.post("/pages/<title>/revert")
@@ -205,14 +211,15 @@ def revert(title: str):
     revision_id = data.get("revision_id")
     if not isinstance(revision_id, int) or isinstance(revision_id, bool):
         raise InvalidInput("« revision_id » doit être un numéro de version (entier).")
-    result = pages.revert(
-        context.db(),
-        context.search(),
-        context.user(),
-        title,
-        revision_id,
-        field(data, "summary", str, default=""),
-    )
+    with guard.limited("edit"):
+        result = pages.revert(
+            context.db(),
+            context.search(),
+            context.user(),
+            title,
+            revision_id,
+            field(data, "summary", str, default=""),
+        )
     return jsonify(
         {
             "changed": result.changed,

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -37,7 +37,10 @@ def error_response(status: int, code: str, message: str, **details):
 def register(app: Flask) -> None:
     @app.errorhandler(WikiError)
     def _domain_error(exc: WikiError):
-        return error_response(exc.status, exc.code, exc.message, **exc.details)
+        response = make_response(error_response(exc.status, exc.code, exc.message, **exc.details))
+        if exc.status == 429 and "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

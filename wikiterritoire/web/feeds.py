@@ -28,7 +28,7 @@ def atom(title: str, self_url: str, revisions: list[Revision]) -> Response:
         page_path = titles.to_path(rev.page.title)
         if rev.parent_id:
             link = url_for(
-                "history.compare",
+                "pages.compare",
                 title=page_path,
                 _external=True,
                 **{"from": rev.parent_id, "to": rev.id},

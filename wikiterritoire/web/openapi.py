@@ -74,7 +74,15 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["published", "pending", "rejected"]},
             "risk_score": {"type": "integer"},
             "risk_signals": {"type": "array", "items": {"type": "string"}},
-            "markdown": {"type": "string"},
+            "text_hidden": {
+                "type": "boolean",
+                "description": "Texte masqué par un modérateur (vie privée)",
+            },
+            "markdown": {
+                "type": "string",
+                "nullable": True,
+                "description": "null quand le texte est masqué (sauf pour les modérateurs)",
+            },
         },
     },
     "SaveResult": {
@@ -267,6 +275,10 @@ MODERATION_PATHS = {
 
 def openapi_document() -> dict:
     """The whole document; paths mirror the routes of `web.api`."""
+    from .api_abuse import ABUSE_PATHS  # here: api_abuse imports api, which imports this module
+    from .api_guard import GUARD_PATHS  # likewise
+    from .api_queue import QUEUE_PATHS  # likewise
+
     return {
         "openapi": "3.0.3",
         "info": {
@@ -284,6 +296,9 @@ def openapi_document() -> dict:
         },
         "paths": {
             **MODERATION_PATHS,
+            **ABUSE_PATHS,
+            **QUEUE_PATHS,
+            **GUARD_PATHS,
             "/pages/{title}": {
                 "parameters": [TITLE],
                 "get": {
@@ -357,7 +372,7 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "200": _json(_ref("SaveResult"), "Version rétablie"),
-                        **_errors(400, 401, 403, 404, 409),
+                        **_errors(400, 401, 403, 404, 409, 429),
                     },
                 },
             },

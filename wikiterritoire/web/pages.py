@@ -12,11 +12,12 @@ from ..errors import (
     InvalidInput,
     InvalidTitle,
     NotFound,
+    RateLimited,
     WikiError,
 )
-from ..services import captcha, pages, portals, watchlist
+from ..services import captcha, pages, portals, queue, visibility, watchlist
 from ..services import history as history_service
-from . import context
+from . import caching, context, guard
 
 bp = Blueprint("pages", __name__)
 
@@ -38,12 +39,17 @@ def canonical_title(view):
 
 @bp.route("/wiki/<title>")
 @canonical_title
+@caching.anonymous_cache
 def show(title: str):
     session = context.db()
     page = pages.find_page(session, title)
+    # The author's own held edits: the page says they await review.
+    awaiting = queue.own_pending(session, context.user(), title)
     if page is None:
         deleted = pages.is_deleted(session, title)
-        return render_template("wiki/missing.html", title=title, deleted=deleted), 404
+        return render_template(
+            "wiki/missing.html", title=title, deleted=deleted, awaiting=awaiting
+        ), 404
     rendered = pages.rendered(session, page.latest)
     return render_template(
         "wiki/page.html",
@@ -54,18 +60,22 @@ def show(title: str):
         contributors=history_service.contributors(session, page),
         watching=watchlist.is_watching(session, context.user(), page),
         old=False,
+        awaiting=awaiting,
     )
 
 
 @bp.route("/revision/<int:revision_id>")
 def revision(revision_id: int):
     session = context.db()
-    rev = pages.get_revision(session, revision_id)
+    user = context.user()
+    rev = visibility.check_readable(user, pages.get_revision(session, revision_id))
+    masked = not visibility.may_read_text(user, rev)
     return render_template(
         "wiki/page.html",
         page=rev.page,
         revision=rev,
-        rendered=pages.rendered(session, rev),
+        rendered=None if masked else pages.rendered(session, rev),
+        masked_text=visibility.HIDDEN_TEXT if masked else None,
         backlinks=[],
         contributors=[],
         old=rev.id != rev.page.latest_revision_id,
@@ -162,21 +172,22 @@ def edit(title: str):
         preview = markup.render(fields["text"], lambda c: pages.existing_titles(session, c))
         return _editor(title, page, preview=preview, **fields)
     try:
-        result = pages.save_edit(
-            session,
-            context.search(),
-            user,
-            title,
-            fields["text"],
-            summary=fields["summary"],
-            base_revision_id=_int_or_none(fields["base_id"]),
-            portals=fields["chosen"],
-            kind=fields["kind"],
-            acknowledged=fields["acknowledged"],
-            answer=captcha.Answer(fields["captcha_id"], fields["captcha_answer"])
-            if fields["captcha_id"]
-            else None,
-        )
+        with guard.limited("edit", *(() if page else ("create",))):
+            result = pages.save_edit(
+                session,
+                context.search(),
+                user,
+                title,
+                fields["text"],
+                summary=fields["summary"],
+                base_revision_id=_int_or_none(fields["base_id"]),
+                portals=fields["chosen"],
+                kind=fields["kind"],
+                acknowledged=fields["acknowledged"],
+                answer=captcha.Answer(fields["captcha_id"], fields["captcha_answer"])
+                if fields["captcha_id"]
+                else None,
+            )
     except EditConflict as exc:
         current_id = exc.details["current_revision_id"]
         return _editor(
@@ -201,6 +212,10 @@ def edit(title: str):
             captcha=exc.details["captcha"],
             **asked,
         )
+    except RateLimited as exc:
+        # The editor comes back with the text as typed: nothing is lost while waiting.
+        body, status = _editor(title, page, status=exc.status, error=exc.message, **fields)
+        return body, status, guard.retry_after(exc)
     except WikiError as exc:
         return _editor(title, page, status=exc.status, error=exc.message, **fields)
     if result.held:
@@ -253,15 +268,18 @@ def compare(title: str):
     page = pages.get_page(session, title)
     to_id = request.args.get("to") or page.latest_revision_id
     from_id = request.args.get("from")
+    viewer = context.user()
     if not from_id:
-        newer = pages.get_revision(session, to_id)
+        newer = visibility.check_readable(viewer, pages.get_revision(session, to_id))
         from_id = newer.parent_id or newer.id
-    old, new, rows = history_service.compare(session, from_id, to_id)
+    old, new, rows = history_service.compare(session, from_id, to_id, viewer)
     if old.page_id != page.id:
         raise NotFound("Ces versions n'appartiennent pas à cette page.")
     if old.id > new.id:
-        old, new, rows = history_service.compare(session, new.id, old.id)
-    return render_template("wiki/diff.html", page=page, old=old, new=new, rows=rows)
+        old, new, rows = history_service.compare(session, new.id, old.id, viewer)
+    return render_template(
+        "wiki/diff.html", page=page, old=old, new=new, rows=rows, masked=visibility.HIDDEN_TEXT
+    )
 
 
 @bp.route("/wiki/<title>/revert", methods=["POST"])
@@ -272,14 +290,15 @@ def revert(title: str):
         return redirect(
             url_for("auth.login", next=url_for("pages.history", title=titles.to_path(title)))
         )
-    result = pages.revert(
-        context.db(),
-        context.search(),
-        user,
-        title,
-        request.form.get("revision_id", ""),
-        request.form.get("summary", ""),
-    )
+    with guard.limited("edit"):
+        result = pages.revert(
+            context.db(),
+            context.search(),
+            user,
+            title,
+            request.form.get("revision_id", ""),
+            request.form.get("summary", ""),
+        )
     if result.changed:
         flash(
             "La page a été rétablie dans cette version (une nouvelle version a été ajoutée à l'historique).",

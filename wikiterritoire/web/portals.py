@@ -4,12 +4,13 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 
 from ..errors import PermissionDenied, WikiError
 from ..services import history, pages, portals
-from . import context
+from . import caching, context
 
 bp = Blueprint("portals", __name__)
 
 
 @bp.route("/")
+@caching.anonymous_cache
 def home():
     session = context.db()
     return render_template(
@@ -21,6 +22,7 @@ def home():
 
 
 @bp.route("/portals/<slug>")
+@caching.anonymous_cache
 def show(slug: str):
     session = context.db()
     view = portals.portal_view(session, slug, lambda c: pages.existing_titles(session, c))
