@@ -40,8 +40,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings)
     app.json.sort_keys = False
     app.session_interface = _SessionInterface()
-    # One proxy hop (nginx) may tell us the client's scheme and address.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    hops = settings["PROXY_HOPS"]
+    if hops:
+        # The proxy (nginx) tells us the client's scheme and address; nobody else may.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["wiki"] = WikiContext(settings)
 
     from . import web

@@ -14,6 +14,8 @@ ENV_VARS = {
     "WIKI_SECRET_KEY": "SECRET_KEY",
     "WIKI_SITE_NAME": "SITE_NAME",
     "WIKI_TERRITORY": "TERRITORY",
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are believed (nginx: 1).
+    "WIKI_PROXY_HOPS": "PROXY_HOPS",
 }
 
 
@@ -26,6 +28,8 @@ def defaults() -> dict:
         "SECRET_KEY": None,
         "SITE_NAME": "Wiki de territoire",
         "TERRITORY": "",
+        # Without a proxy, X-Forwarded-For is whatever the client says: believe none by default.
+        "PROXY_HOPS": 0,
         "CHARTER_DIR": str(ROOT / "charter"),
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
@@ -42,6 +46,10 @@ def load(overrides: dict | None = None) -> dict:
         if os.environ.get(var):
             settings[key] = os.environ[var]
     settings.update(overrides or {})
+    hops = str(settings["PROXY_HOPS"])
+    if not hops.isdigit():
+        raise ValueError(f"WIKI_PROXY_HOPS doit être un entier positif ou nul, pas « {hops} ».")
+    settings["PROXY_HOPS"] = int(hops)
     data_dir = Path(settings["DATA_DIR"]).resolve()
     settings["DATA_DIR"] = str(data_dir)
     if not settings["DATABASE_URL"]:

@@ -45,6 +45,10 @@ def limited(*actions: str) -> Iterator[None]:
     Bad input and conflicts cost nothing, so waiting `retry_after` seconds is always enough.
     """
     session, user, ip = context.db(), context.user(), client_ip()
+    if user is not None and user.is_blocked():
+        # A blocked account is told why it may not write, not when to try again.
+        yield
+        return
     ratelimit.ensure_allowed(session, actions, user, ip, limits=_limits())
     try:
         yield
