@@ -353,3 +353,20 @@ def test_the_demo_asks_three_questions_whose_answers_are_in_its_articles(session
         first = item.answers.splitlines()[0]
         assert first in articles, item.question
         assert captcha.is_right(item, first.upper())
+
+
+def test_a_new_account_reverting_to_a_version_with_links_is_not_asked(
+    client, session, search, make_user, question
+):
+    """A revert form has no place for an answer; the links were already in the page's history."""
+    claire = make_user("Claire", "confirmed")
+    first = pages.save_edit(session, search, claire, "Quai", SPAM).revision
+    pages.save_edit(session, search, claire, "Quai", "Sans lien.", base_revision_id=first.id)
+    newcomer = bearer(session, make_user("Lucie"))
+
+    response = client.post(
+        f"{API}/pages/Quai/revert", json={"revision_id": first.id}, headers=newcomer
+    )
+
+    assert response.status_code == 200, response.get_json()
+    assert client.get(f"{API}/pages/Quai").get_json()["markdown"] == SPAM

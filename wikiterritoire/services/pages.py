@@ -193,7 +193,10 @@ def save_edit(
     edit = screening.describe(
         session, user, page if live else None, title, old_text, text, summary, chosen
     )
-    verdict = screening.screen(session, edit, acknowledged=acknowledged, answer=answer)
+    tags = list(tags)
+    verdict = screening.screen(
+        session, edit, acknowledged=acknowledged, answer=answer, restoring="revert" in tags
+    )
     created = current is None
     if page is None:
         page = Page(title=title, kind=kind or "description", created_at=when or utcnow())

@@ -100,10 +100,20 @@ def describe(
 
 
 def screen(
-    session: Session, edit: Edit, acknowledged: bool = False, answer: "captcha.Answer | None" = None
+    session: Session,
+    edit: Edit,
+    acknowledged: bool = False,
+    answer: "captcha.Answer | None" = None,
+    restoring: bool = False,
 ) -> Verdict:
-    """Refuse, warn, ask a question, or let the edit through with tags and perhaps held."""
+    """Refuse, warn, ask a question, or let the edit through with tags and perhaps held.
+
+    `restoring` (a revert to an earlier version of the page) asks no question: its links were
+    already in the page's history, and a revert form has no place to answer; the blocklist,
+    the abuse rules and the rate limits still apply.
+    """
     linkfilter.check(session, edit.added_links)
     outcome = abuse.evaluate(session, edit, acknowledged=acknowledged)
-    captcha.require_for_links(session, edit, answer)
+    if not restoring:
+        captcha.require_for_links(session, edit, answer)
     return Verdict(tags=outcome.tags, hold=outcome.hold or queue.should_hold(session, edit))
