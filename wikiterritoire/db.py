@@ -51,7 +51,8 @@ def _replace_nul_characters(_conn, _cursor, statement, parameters, _context, exe
     SQLite keeps the character; either way the page renders the same, and a look-up by a name or
     a title holding it finds nothing instead of failing.
     """
-    if executemany:
+    # "insertmanyvalues" batches many rows into one statement: executemany, yet one mapping.
+    if executemany and not isinstance(parameters, dict):
         return statement, [_without_nul(p) for p in parameters]
     return statement, _without_nul(parameters)
 
