@@ -12,8 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import MAX_ID
-from ..errors import EditRefused, EditWarning, InvalidInput, NotFound, PermissionDenied
+from ..errors import EditRefused, EditWarning, InvalidInput, NotFound
 from ..models import AbuseHit, AbuseRule, Event, User, utcnow
+from . import permissions
 from .abuse_conditions import Facts, fires, validate_conditions
 
 if TYPE_CHECKING:
@@ -158,17 +159,6 @@ def _checked_fields(changes: dict) -> dict:
 # --- Moderators' management --------------------------------------------------------------------
 
 
-def require_moderator(user: User | None, what: str = "Règles anti-abus") -> User:
-    """Managing the rules (and the site blocklist) is for moderators."""
-    # Imported here: pages imports screening, which imports this module.
-    from . import pages
-
-    pages.check_can_write(user)
-    if not user.has_role("moderator"):
-        raise PermissionDenied(f"{what} : action réservée aux modérateurs.")
-    return user
-
-
 def _log(session: Session, type_: str, user: User, rule: AbuseRule, **data) -> None:
     session.add(
         Event(type=type_, user_id=user.id, data={"rule_id": rule.id, "name": rule.name, **data})
@@ -188,7 +178,7 @@ def create_rule(
     enabled: bool = True,
 ) -> AbuseRule:
     """A new rule, checked on every save from now on (if enabled)."""
-    require_moderator(user)
+    permissions.require(user, "moderator", "Règles anti-abus")
     fields = _checked_fields(
         {
             "name": name,
@@ -215,7 +205,7 @@ def create_rule(
 
 def update_rule(session: Session, user: User | None, rule_id, **changes) -> AbuseRule:
     """Change some of a rule's fields (those given and not None); enabling is one of them."""
-    require_moderator(user)
+    permissions.require(user, "moderator", "Règles anti-abus")
     rule = _get(session, rule_id)
     fields = _checked_fields(changes)
     changed = sorted(key for key, value in fields.items() if getattr(rule, key) != value)
@@ -266,21 +256,21 @@ def _hits_30_days(session: Session, rule_ids: list[int]) -> dict[int, int]:
 
 def list_rules(session: Session, user: User | None) -> list[RuleStats]:
     """Every rule, enabled or not, with how often it fired."""
-    require_moderator(user)
+    permissions.require(user, "moderator", "Règles anti-abus")
     rules = list(session.scalars(select(AbuseRule).order_by(AbuseRule.id)))
     recent = _hits_30_days(session, [r.id for r in rules])
     return [RuleStats(rule, recent.get(rule.id, 0)) for rule in rules]
 
 
 def get_rule(session: Session, user: User | None, rule_id) -> RuleStats:
-    require_moderator(user)
+    permissions.require(user, "moderator", "Règles anti-abus")
     rule = _get(session, rule_id)
     return RuleStats(rule, _hits_30_days(session, [rule.id]).get(rule.id, 0))
 
 
 def recent_hits(session: Session, user: User | None, rule_id, limit: int = 50) -> list[HitEntry]:
     """The latest firings of a rule, newest first, with the account that triggered them."""
-    require_moderator(user)
+    permissions.require(user, "moderator", "Règles anti-abus")
     rule = _get(session, rule_id)
     rows = session.execute(
         select(AbuseHit, User.name)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import MAX_ID
-from ..errors import CaptchaRequired, InvalidInput, NotFound, PermissionDenied
+from ..errors import CaptchaRequired, InvalidInput, NotFound
 from ..models import CaptchaQuestion, Event, User
+from . import permissions
 
 MAX_QUESTION = 300
 MAX_ANSWERS = 2000
@@ -119,16 +120,6 @@ def require_for_links(session: Session, edit, answer: Answer | None) -> None:
 # --- Moderators' management ---------------------------------------------------------------------
 
 
-def _require_moderator(user: User | None) -> User:
-    # Imported here: pages imports screening, which imports this module.
-    from . import pages
-
-    pages.check_can_write(user)
-    if not user.has_role("moderator"):
-        raise PermissionDenied("Questions sur le territoire : action réservée aux modérateurs.")
-    return user
-
-
 def _question_text(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("Écrivez la question.")
@@ -168,12 +159,12 @@ def _log(session: Session, type_: str, user: User, question: CaptchaQuestion, **
 
 def list_questions(session: Session, user: User | None) -> list[CaptchaQuestion]:
     """Every question, enabled or not, oldest first."""
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Questions sur le territoire")
     return list(session.scalars(select(CaptchaQuestion).order_by(CaptchaQuestion.id)))
 
 
 def get_question(session: Session, user: User | None, question_id) -> CaptchaQuestion:
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Questions sur le territoire")
     question = _find(session, question_id)
     if question is None:
         raise NotFound(f"La question n° {question_id} n'existe pas.")
@@ -184,7 +175,7 @@ def create_question(
     session: Session, user: User | None, question, answers, enabled: bool = True
 ) -> CaptchaQuestion:
     """A new question, asked from now on (if enabled)."""
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Questions sur le territoire")
     item = CaptchaQuestion(
         question=_question_text(question),
         answers=_answers_text(answers),

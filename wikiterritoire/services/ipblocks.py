@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import Event, IpBlock, User, utcnow
+from . import permissions
 
-MAX_REASON = 500
 #: The widest networks that may be blocked at once.
 WIDEST_PREFIX = {4: 16, 6: 19}
 
@@ -105,30 +105,9 @@ def check_registration(session: Session, ip: str | None) -> None:
 # --- Moderators' management ---------------------------------------------------------------------
 
 
-def _require_moderator(user: User | None) -> User:
-    # Imported here: pages imports screening, and a light module keeps import cycles away.
-    from . import pages
-
-    pages.check_can_write(user)
-    if not user.has_role("moderator"):
-        raise PermissionDenied("Blocages d'adresses : action réservée aux modérateurs.")
-    return user
-
-
-def _reason(text) -> str:
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise InvalidInput("Le motif doit être un texte.")
-    text = " ".join(text.split())
-    if len(text) > MAX_REASON:
-        raise InvalidInput(f"Le motif ne doit pas dépasser {MAX_REASON} caractères.")
-    return text
-
-
 def list_blocks(session: Session, user: User | None) -> list[IpBlock]:
     """Every block, newest first, ended ones included (see `is_active`)."""
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Blocages d'adresses")
     return list(session.scalars(select(IpBlock).order_by(IpBlock.id.desc())))
 
 
@@ -139,9 +118,9 @@ def block(
 
     Blocking a network already listed replaces its end and reason.
     """
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Blocages d'adresses")
     text = display(parse_network(network))
-    reason = _reason(reason)
+    reason = permissions.reason(reason)
     if until is not None and until <= utcnow():
         raise InvalidInput("La fin du blocage doit être dans le futur.")
     item = session.scalar(select(IpBlock).where(IpBlock.network == text))
@@ -165,7 +144,7 @@ def block(
 
 def unblock(session: Session, user: User | None, block_id) -> IpBlock:
     """Lift a block; the log keeps what it said."""
-    _require_moderator(user)
+    permissions.require(user, "moderator", "Blocages d'adresses")
     text = str(block_id).strip()
     item = session.get(IpBlock, int(text)) if text.isdigit() and 0 < int(text) <= MAX_ID else None
     if item is None:

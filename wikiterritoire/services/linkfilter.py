@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, EditRefused, InvalidInput, NotFound
 from ..models import BlockedDomain, Event, User
-from .abuse import require_moderator
+from . import permissions
 
-MAX_REASON = 500
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 EXAMPLE = "par exemple « exemple.com »"
 
@@ -94,17 +93,6 @@ def check(session: Session, urls: list[str]) -> None:
     )
 
 
-def _reason(text) -> str:
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise InvalidInput("Le motif doit être un texte.")
-    text = " ".join(text.split())
-    if len(text) > MAX_REASON:
-        raise InvalidInput(f"Le motif ne doit pas dépasser {MAX_REASON} caractères.")
-    return text
-
-
 @dataclass
 class DomainEntry:
     item: BlockedDomain
@@ -114,7 +102,7 @@ class DomainEntry:
 
 def list_domains(session: Session, user: User | None) -> list[DomainEntry]:
     """The blocklist, in alphabetical order."""
-    require_moderator(user, "Sites bloqués")
+    permissions.require(user, "moderator", "Sites bloqués")
     rows = session.execute(
         select(BlockedDomain, User.name)
         .outerjoin(User, User.id == BlockedDomain.created_by_id)
@@ -125,9 +113,9 @@ def list_domains(session: Session, user: User | None) -> list[DomainEntry]:
 
 def add_domain(session: Session, user: User | None, domain, reason="") -> BlockedDomain:
     """Refuse from now on every edit adding a link to `domain` or one of its subdomains."""
-    require_moderator(user, "Sites bloqués")
+    permissions.require(user, "moderator", "Sites bloqués")
     domain = normalize_domain(domain)
-    reason = _reason(reason)
+    reason = permissions.reason(reason)
     if session.scalar(select(BlockedDomain).where(BlockedDomain.domain == domain)) is not None:
         raise Conflict(f"Le domaine « {domain} » est déjà bloqué.", domain=domain)
     item = BlockedDomain(domain=domain, reason=reason, created_by_id=user.id)
@@ -146,9 +134,9 @@ def add_domain(session: Session, user: User | None, domain, reason="") -> Blocke
 
 def remove_domain(session: Session, user: User | None, domain, reason="") -> str:
     """Allow links to `domain` again; returns the domain as it was stored."""
-    require_moderator(user, "Sites bloqués")
+    permissions.require(user, "moderator", "Sites bloqués")
     domain = normalize_domain(domain)
-    reason = _reason(reason)
+    reason = permissions.reason(reason)
     item = session.scalar(select(BlockedDomain).where(BlockedDomain.domain == domain))
     if item is None:
         raise NotFound(f"Le domaine « {domain} » n'est pas dans la liste des sites bloqués.")

@@ -15,37 +15,15 @@ from ..db import MAX_ID
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import ROLES, Event, Page, Report, Revision, User, utcnow
 from ..search import SearchBackend
-from . import accounts, history, pages, visibility
+from . import accounts, history, pages, permissions, visibility
 
 #: Far enough to mean "until lifted" while staying a real date in every database.
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 PROTECTION_LEVELS = ("", "confirmed", "moderator")
-MAX_REASON = 500
-
-
-def _require(user: User | None, role: str, action: str) -> User:
-    pages.check_can_write(user)
-    if not user.has_role(role):
-        who = {
-            "confirmed": "aux contributeurs confirmés",
-            "moderator": "aux modérateurs",
-            "admin": "aux administrateurs",
-        }[role]
-        raise PermissionDenied(f"{action} : action réservée {who}.")
-    return user
 
 
 def require_moderator(user: User | None) -> User:
-    return _require(user, "moderator", "Modération")
-
-
-def _reason(text: str | None, required: bool = False) -> str:
-    text = " ".join((text or "").split())
-    if required and not text:
-        raise InvalidInput("Indiquez un motif.")
-    if len(text) > MAX_REASON:
-        raise InvalidInput(f"Le motif ne doit pas dépasser {MAX_REASON} caractères.")
-    return text
+    return permissions.require(user, "moderator", "Modération")
 
 
 def _log(session: Session, type_: str, user: User, page: Page | None = None, **data) -> None:
@@ -54,7 +32,7 @@ def _log(session: Session, type_: str, user: User, page: Page | None = None, **d
 
 def patrol(session: Session, user: User | None, revision_id) -> Revision:
     """Mark a revision as checked by a confirmed contributor."""
-    _require(user, "confirmed", "Vérification des modifications")
+    permissions.require(user, "confirmed", "Vérification des modifications")
     revision = pages.get_revision(session, revision_id)
     if not revision.patrolled:
         revision.patrolled = True
@@ -89,7 +67,7 @@ def rollback(
     session: Session, search: SearchBackend | None, user: User | None, title: str, summary: str = ""
 ) -> RollbackResult:
     """Undo the last editor's consecutive edits on a page in one new revision."""
-    _require(user, "confirmed", "Révocation rapide")
+    permissions.require(user, "confirmed", "Révocation rapide")
     page = pages.get_page(session, title)
     latest = page.latest
     undone = []
@@ -115,7 +93,7 @@ def rollback(
         user,
         page.title,
         target.text,
-        summary=_reason(summary)
+        summary=permissions.reason(summary)
         or f"Annulation des modifications de {vandal} ; retour à la version de {restored}",
         base_revision_id=latest.id,
         tags=["rollback"],
@@ -146,9 +124,11 @@ def rollback_all(
     reason: str = "",
 ) -> MassRollbackReport:
     """Undo every edit of one account since `since`, across pages, in one logged action."""
-    _require(moderator, "moderator", "Annulation de toutes les modifications d'un compte")
+    permissions.require(
+        moderator, "moderator", "Annulation de toutes les modifications d'un compte"
+    )
     target_user = accounts.get_user(session, name)
-    reason = _reason(reason)
+    reason = permissions.reason(reason)
     report = MassRollbackReport()
     page_ids = session.scalars(
         select(Revision.page_id)
@@ -216,7 +196,7 @@ def block(
     session: Session, moderator: User | None, name: str, until: datetime | None, reason: str
 ) -> User:
     """Block an account until `until` (None: until lifted); it can still read."""
-    _require(moderator, "moderator", "Blocage d'un compte")
+    permissions.require(moderator, "moderator", "Blocage d'un compte")
     target = accounts.get_user(session, name)
     if target.id == moderator.id:
         raise InvalidInput("Vous ne pouvez pas bloquer votre propre compte.")
@@ -225,7 +205,7 @@ def block(
     if until is not None and until <= utcnow():
         raise InvalidInput("La fin du blocage doit être dans le futur.")
     # Every check before the first change: a refusal must leave nothing pending in the session.
-    reason = _reason(reason, required=True)
+    reason = permissions.reason(reason, required=True)
     target.blocked_until = until or FOREVER
     target.block_reason = reason
     _log(
@@ -242,7 +222,7 @@ def block(
 
 def set_role(session: Session, admin: User | None, name: str, role: str, reason: str = "") -> User:
     """Trust levels beyond the automatic one are given (and taken back) by admins; logged."""
-    _require(admin, "admin", "Changement de rôle")
+    permissions.require(admin, "admin", "Changement de rôle")
     if role not in ROLES[1:]:
         raise InvalidInput(f"Rôle inconnu : {role}. Rôles possibles : {', '.join(ROLES[1:])}.")
     target = accounts.get_user(session, name)
@@ -250,7 +230,7 @@ def set_role(session: Session, admin: User | None, name: str, role: str, reason:
         raise InvalidInput(
             "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur."
         )
-    reason = _reason(reason)
+    reason = permissions.reason(reason)
     if target.role == role:
         return target
     previous, target.role = target.role, role
@@ -268,13 +248,13 @@ def set_role(session: Session, admin: User | None, name: str, role: str, reason:
 
 
 def unblock(session: Session, moderator: User | None, name: str, reason: str = "") -> User:
-    _require(moderator, "moderator", "Déblocage d'un compte")
+    permissions.require(moderator, "moderator", "Déblocage d'un compte")
     target = accounts.get_user(session, name)
     if not target.is_blocked():
         raise InvalidInput(f"Le compte « {target.name} » n'est pas bloqué.")
     target.blocked_until = None
     target.block_reason = ""
-    _log(session, "unblock", moderator, target_user=target.name, reason=_reason(reason))
+    _log(session, "unblock", moderator, target_user=target.name, reason=permissions.reason(reason))
     session.commit()
     return target
 
@@ -288,14 +268,14 @@ def protect(
     reason: str = "",
 ) -> Page:
     """Restrict editing of a page to confirmed contributors or moderators ("" lifts it)."""
-    _require(moderator, "moderator", "Protection des pages")
+    permissions.require(moderator, "moderator", "Protection des pages")
     if level not in PROTECTION_LEVELS:
         raise InvalidInput(
             "Niveau de protection inconnu : choisissez « », « confirmed » ou « moderator »."
         )
     if until is not None and until <= utcnow():
         raise InvalidInput("La fin de la protection doit être dans le futur.")
-    reason = _reason(reason, required=bool(level)) if level else ""
+    reason = permissions.reason(reason, required=bool(level)) if level else ""
     page = pages.get_page(session, title)
     page.protection = level
     page.protection_until = until if level else None
@@ -317,8 +297,8 @@ def delete_page(
     session: Session, search: SearchBackend | None, moderator: User | None, title: str, reason: str
 ) -> Page:
     """Soft-delete: the page disappears from reading and search, its history stays."""
-    _require(moderator, "moderator", "Suppression des pages")
-    reason = _reason(reason, required=True)
+    permissions.require(moderator, "moderator", "Suppression des pages")
+    reason = permissions.reason(reason, required=True)
     page = pages.get_page(session, title)
     page.deleted_at = utcnow()
     pages.invalidate_linking(session, page.title)
@@ -336,7 +316,7 @@ def restore_page(
     title: str,
     reason: str = "",
 ) -> Page:
-    _require(moderator, "moderator", "Restauration des pages")
+    permissions.require(moderator, "moderator", "Restauration des pages")
     normalized = titles.validate(title)
     page = session.scalar(select(Page).where(Page.title == normalized))
     if page is None:
@@ -345,7 +325,7 @@ def restore_page(
         raise InvalidInput(f"La page « {normalized} » n'est pas supprimée.")
     page.deleted_at = None
     pages.invalidate_linking(session, page.title)
-    _log(session, "restore", moderator, page, title=page.title, reason=_reason(reason))
+    _log(session, "restore", moderator, page, title=page.title, reason=permissions.reason(reason))
     session.commit()
     pages.index(search, page)
     return page
@@ -378,12 +358,12 @@ def report(
 
 
 def open_reports(session: Session, moderator: User | None) -> list[Report]:
-    _require(moderator, "moderator", "File des signalements")
+    permissions.require(moderator, "moderator", "File des signalements")
     return list(session.scalars(select(Report).where(Report.status == "open").order_by(Report.id)))
 
 
 def close_report(session: Session, moderator: User | None, report_id, status: str) -> Report:
-    _require(moderator, "moderator", "Traitement des signalements")
+    permissions.require(moderator, "moderator", "Traitement des signalements")
     if status not in ("resolved", "rejected"):
         raise InvalidInput("Statut inconnu : « resolved » ou « rejected ».")
     valid = str(report_id).isdigit() and 0 < int(report_id) <= MAX_ID

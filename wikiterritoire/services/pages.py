@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from .. import markup, risk, titles
 from ..db import MAX_ID
 from ..errors import (
-    AuthenticationRequired,
     EditConflict,
     InvalidInput,
     NotFound,
@@ -23,6 +22,7 @@ from ..errors import (
 from ..models import Link, Page, Portal, RenderedRevision, Revision, User, utcnow
 from ..search import PageDoc, SearchBackend
 from . import accounts, captcha, screening, visibility, watchlist
+from .permissions import check_can_write
 
 log = logging.getLogger(__name__)
 
@@ -88,22 +88,6 @@ def existing_titles(session: Session, candidates: Iterable[str]) -> set[str]:
 
 
 PROTECTION_NAMES = {"confirmed": "contributeurs confirmés", "moderator": "modérateurs"}
-
-
-def check_can_write(user: User | None) -> User:
-    """Any write needs an account that is not blocked."""
-    if user is None:
-        raise AuthenticationRequired("Connectez-vous pour modifier les pages du wiki.")
-    if user.is_blocked():
-        until = user.blocked_until
-        when = (
-            "sans limite de durée"
-            if until.year >= 9999
-            else f"jusqu'au {until:%d/%m/%Y à %H:%M} (UTC)"
-        )
-        reason = f" Motif : {user.block_reason}" if user.block_reason else ""
-        raise PermissionDenied(f"Votre compte est bloqué {when}.{reason}")
-    return user
 
 
 def check_can_edit(user: User | None, page: Page | None) -> None:

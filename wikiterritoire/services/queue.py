@@ -17,7 +17,7 @@ from .. import diff, titles
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..models import Page, Portal, Revision, Setting, User
 from ..search import SearchBackend
-from . import moderation, pages, visibility
+from . import moderation, pages, permissions, visibility
 
 #: Keys of the `Setting` rows.
 ALL_PAGES = "queue.all_pages"
@@ -77,7 +77,7 @@ def update_settings(
     portals: list[str] | None = None,
 ) -> QueueSettings:
     """Moderators turn the queue on or off, for all pages or some portals (None: unchanged)."""
-    moderation.require_moderator(user)
+    permissions.require(user, "moderator", "Modération")
     if first_edits is not None and (
         isinstance(first_edits, bool)
         or not isinstance(first_edits, int)
@@ -180,7 +180,7 @@ def _pending():
 
 def pending(session: Session, user: User | None, limit: int = 200) -> list[PendingEdit]:
     """Held edits, oldest first, for confirmed contributors to review."""
-    moderation._require(user, "confirmed", REVIEW)
+    permissions.require(user, "confirmed", REVIEW)
     items = []
     for revision in session.scalars(_pending().order_by(Revision.id).limit(limit)):
         parent = session.get(Revision, revision.parent_id) if revision.parent_id else None
@@ -209,7 +209,7 @@ def own_pending(session: Session, user: User | None, title: str) -> list[Revisio
 
 
 def _held(session: Session, user: User | None, revision_id) -> Revision:
-    moderation._require(user, "confirmed", REVIEW)
+    permissions.require(user, "confirmed", REVIEW)
     revision = pages.get_revision(session, revision_id)
     if revision.status != "pending":
         done = "acceptée" if revision.status == "published" else "refusée"
@@ -265,7 +265,7 @@ def _raise_outdated(page: Page):
 def reject(session: Session, user: User | None, revision_id, reason: str = "") -> Revision:
     """Keep a held edit out of the wiki; it stays in the database and the log says why."""
     revision = _held(session, user, revision_id)
-    reason = moderation._reason(reason)
+    reason = permissions.reason(reason)
     revision.status = "rejected"
     revision.patrolled = True
     author = revision.author.name if revision.author else None

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
 from ..models import Revision, User
-from . import moderation, pages
+from . import moderation, pages, permissions
 
 
 def hide_text(session: Session, user: User | None, revision_id, reason: str) -> Revision:
     """Withhold an old revision's text from everyone but moderators."""
-    moderation._require(user, "moderator", "Masquage du texte d'une version")
-    reason = moderation._reason(reason, required=True)
+    permissions.require(user, "moderator", "Masquage du texte d'une version")
+    reason = permissions.reason(reason, required=True)
     revision = pages.get_revision(session, revision_id)
     if revision.id == revision.page.latest_revision_id:
         raise InvalidInput(
@@ -33,8 +33,8 @@ def hide_text(session: Session, user: User | None, revision_id, reason: str) -> 
 
 def unhide_text(session: Session, user: User | None, revision_id, reason: str = "") -> Revision:
     """Show a hidden text again."""
-    moderation._require(user, "moderator", "Masquage du texte d'une version")
-    reason = moderation._reason(reason)
+    permissions.require(user, "moderator", "Masquage du texte d'une version")
+    reason = permissions.reason(reason)
     revision = pages.get_revision(session, revision_id)
     if not revision.text_hidden:
         raise InvalidInput(f"Le texte de la version {revision.id} n'est pas masqué.")

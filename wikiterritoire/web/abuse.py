@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..errors import Conflict, InvalidInput
 from ..models import AbuseRule
-from ..services import abuse, abuse_conditions, linkfilter
+from ..services import abuse, abuse_conditions, linkfilter, permissions
 from . import context
 
 bp = Blueprint("abuse", __name__)
@@ -124,7 +124,7 @@ def rules():
 def new_rule():
     session, user = context.db(), context.user()
     if request.method == "GET":
-        abuse.require_moderator(user)
+        permissions.require(user, "moderator", "Règles anti-abus")
         return _render_form(_form_of(None))
     submitted = _submitted()
     try:
