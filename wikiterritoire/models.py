@@ -3,7 +3,18 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -116,6 +127,22 @@ page_portals = Table(
 )
 
 
+class Place(Base):
+    """A commune or, below it, a neighbourhood (quartier): the territory's place hierarchy."""
+
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_places_parent_id_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    #: None for a commune; the commune for a neighbourhood.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped["Place | None"] = relationship(remote_side=[id], lazy="joined")
+
+
 class Page(Base):
     __tablename__ = "pages"
 
@@ -136,6 +163,14 @@ class Page(Base):
     #: When the protection lapses on its own (None: until lifted).
     protection_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     protection_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: "CC-BY-SA-4.0", or "CC-BY-ND-4.0" for a signed testimony whose signatories chose it.
+    licence: Mapped[str] = mapped_column(String(32), default="CC-BY-SA-4.0")
+    #: The most precise place of the current revision's infobox (derived, for browsing).
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    #: Title this page redirects to, derived from its current text ("#REDIRECTION [[Cible]]").
+    redirect_to: Mapped[str | None] = mapped_column(String(255))
 
     def protection_level(self, now: datetime | None = None) -> str:
         """The role needed to edit the page now ("" when anyone registered may)."""
@@ -178,6 +213,8 @@ class Revision(Base):
     status: Mapped[str] = mapped_column(String(16), default="published", index=True)
     #: Text hidden by a moderator (privacy): only moderators may read it; reversible.
     text_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The infobox at this revision (commune, quartier, period, address, coordinates, dates).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
     author: Mapped[User | None] = relationship(lazy="joined")
@@ -371,3 +408,58 @@ class Generation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MediaFile(Base):
+    """A photo of the media library: a stable name and its versions (none is ever dropped)."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Normalized file name with its extension, e.g. "Phare du Petit Minou.jpg"; unique.
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    latest_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "media_versions.id",
+            use_alter=True,
+            name="fk_media_files_latest_version_id_media_versions",
+        )
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    latest: Mapped["MediaVersion | None"] = relationship(
+        foreign_keys=[latest_version_id], post_update=True
+    )
+
+
+class MediaVersion(Base):
+    """One uploaded version of a media file, with the metadata the uploader gave."""
+
+    __tablename__ = "media_versions"
+    __table_args__ = (Index("ix_media_versions_media_id_id", "media_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: SHA-256 of the stored bytes (after EXIF location stripping): finds duplicates.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    #: "CC-BY-SA-4.0", "CC-BY-4.0", "CC0-1.0" or "permission".
+    licence: Mapped[str] = mapped_column(String(32))
+    #: When the photo was taken, as the uploader knows it ("1965", "juillet 1965", "1965-07-14").
+    taken: Mapped[str] = mapped_column(String(64), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    alt: Mapped[str] = mapped_column(String(500))
+    caption: Mapped[str] = mapped_column(String(1000), default="")
+    #: The uploader chose to keep the GPS position found in the file.
+    kept_location: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+
+    media: Mapped[MediaFile] = relationship(foreign_keys=[media_id])
+    uploader: Mapped[User | None] = relationship(lazy="joined")
